@@ -1,0 +1,76 @@
+import 'server-only';
+
+/**
+ * Every setting the server reads, from `process.env`, read and validated once. `.env.example`
+ * explains each one. A bad value fails at start with a message that lists every problem at once.
+ */
+export interface Env {
+  /** Where Douban lives; tests and `npm run demo` point it at a fake Douban on loopback. */
+  doubanBaseUrl: string;
+  /** Optional `Cookie` header for Douban (a logged-in `bid`/`dbcl2` makes blocks rarer). */
+  doubanCookie: string | null;
+  doubanTimeoutMs: number;
+  /** How often each watched city is polled; each wait gets ±`pollJitter` of it at random. */
+  pollIntervalMs: number;
+  pollJitter: number;
+  /** Upper bound of the exponential backoff after failed polls. */
+  pollBackoffMaxMs: number;
+  /** How long a city keeps polling after its last viewer left (a reload should not restart it). */
+  pollGraceMs: number;
+  sseHeartbeatMs: number;
+  /** The `retry:` field: how long EventSource waits before reconnecting. */
+  sseRetryMs: number;
+  /** Close each stream after this long (0: never), before a platform cuts it; clients resume. */
+  sseMaxDurationMs: number;
+  /** How many updates per city are kept for Last-Event-ID replay. */
+  historyLimit: number;
+  defaultCity: string;
+}
+
+type Reader = (name: string, fallback: number, check: (n: number) => boolean) => number;
+
+function readEnv(source: NodeJS.ProcessEnv): Env {
+  const problems: string[] = [];
+  const number: Reader = (name, fallback, check) => {
+    const raw = source[name];
+    if (raw === undefined || raw.trim() === '') return fallback;
+    const value = Number(raw);
+    if (!Number.isFinite(value) || !check(value)) {
+      problems.push(`${name}=${JSON.stringify(raw)} is not valid`);
+      return fallback;
+    }
+    return value;
+  };
+  const atLeast = (min: number) => (n: number) => Number.isInteger(n) && n >= min;
+
+  const doubanBaseUrl = (source.DOUBAN_BASE_URL?.trim() || 'https://movie.douban.com').replace(/\/+$/, '');
+  try {
+    const { protocol } = new URL(doubanBaseUrl);
+    if (protocol !== 'http:' && protocol !== 'https:') throw new Error(protocol);
+  } catch {
+    problems.push(`DOUBAN_BASE_URL=${JSON.stringify(doubanBaseUrl)} is not an http(s) URL`);
+  }
+  const defaultCity = source.DEFAULT_CITY?.trim() || 'shanghai';
+  if (!/^[a-z0-9]{1,40}$/.test(defaultCity)) problems.push(`DEFAULT_CITY=${JSON.stringify(defaultCity)} is not a city slug`);
+
+  const env: Env = {
+    doubanBaseUrl,
+    doubanCookie: source.DOUBAN_COOKIE?.trim() || null,
+    doubanTimeoutMs: number('DOUBAN_TIMEOUT_MS', 10_000, atLeast(100)),
+    pollIntervalMs: number('POLL_INTERVAL_MS', 60_000, atLeast(100)),
+    pollJitter: number('POLL_JITTER', 0.1, (n) => n >= 0 && n < 1),
+    pollBackoffMaxMs: number('POLL_BACKOFF_MAX_MS', 15 * 60_000, atLeast(100)),
+    pollGraceMs: number('POLL_GRACE_MS', 60_000, atLeast(0)),
+    sseHeartbeatMs: number('SSE_HEARTBEAT_MS', 15_000, atLeast(100)),
+    sseRetryMs: number('SSE_RETRY_MS', 3_000, atLeast(0)),
+    sseMaxDurationMs: number('SSE_MAX_DURATION_MS', 0, atLeast(0)),
+    historyLimit: number('HISTORY_LIMIT', 200, atLeast(1)),
+    defaultCity,
+  };
+  if (problems.length > 0) {
+    throw new Error(`Invalid environment (see .env.example):\n  - ${problems.join('\n  - ')}`);
+  }
+  return env;
+}
+
+export const env: Env = readEnv(process.env);

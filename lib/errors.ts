@@ -1,0 +1,44 @@
+import 'server-only';
+
+/**
+ * An error a user's request caused, with the HTTP status and a machine-readable code the route
+ * answers with. Anything else thrown in a route is a bug and becomes a 500.
+ */
+export class HttpError extends Error {
+  readonly status: number;
+  readonly code: string;
+  readonly details: Record<string, unknown>;
+
+  constructor({
+    status,
+    code,
+    message,
+    details = {},
+  }: {
+    status: number;
+    code: string;
+    message: string;
+    details?: Record<string, unknown>;
+  }) {
+    super(message);
+    this.name = 'HttpError';
+    this.status = status;
+    this.code = code;
+    this.details = details;
+  }
+}
+
+/** Turns a thrown value into the JSON error answer every route gives: `{ error, message, ...details }`. */
+export function toErrorResponse(error: unknown): Response {
+  if (error instanceof HttpError) {
+    return Response.json(
+      { error: error.code, message: error.message, ...error.details },
+      { status: error.status, headers: { 'Cache-Control': 'no-store' } },
+    );
+  }
+  console.error(error);
+  return Response.json(
+    { error: 'internal', message: 'Something went wrong on our side.' },
+    { status: 500, headers: { 'Cache-Control': 'no-store' } },
+  );
+}

@@ -1,0 +1,9 @@
+/** @type {import('next').NextConfig} */
+const nextConfig = {
+  reactStrictMode: true,
+  poweredByHeader: false,
+  // Lets tests and parallel builds use their own output folder; `next start` must read the same one.
+  distDir: process.env.NEXT_DIST_DIR || '.next',
+};
+
+module.exports = nextConfig;
