@@ -10,6 +10,11 @@ export interface Env {
   /** Optional `Cookie` header for Douban (a logged-in `bid`/`dbcl2` makes blocks rarer). */
   doubanCookie: string | null;
   doubanTimeoutMs: number;
+  /**
+   * Fetch posters from this origin instead of https://imgN.doubanio.com (tests and the demo point it
+   * at the fake Douban). URLs are still validated as Douban's before anything is fetched.
+   */
+  doubanImageOrigin: string | null;
   /** How often each watched city is polled; each wait gets ±`pollJitter` of it at random. */
   pollIntervalMs: number;
   pollJitter: number;
@@ -22,6 +27,8 @@ export interface Env {
   sseRetryMs: number;
   /** Close each stream after this long (0: never), before a platform cuts it; clients resume. */
   sseMaxDurationMs: number;
+  /** Unread bytes a client may fall behind by before its stream is closed (it then resumes). */
+  sseMaxQueueBytes: number;
   /** How many updates per city are kept for Last-Event-ID replay. */
   historyLimit: number;
   defaultCity: string;
@@ -50,13 +57,21 @@ function readEnv(source: NodeJS.ProcessEnv): Env {
   } catch {
     problems.push(`DOUBAN_BASE_URL=${JSON.stringify(doubanBaseUrl)} is not an http(s) URL`);
   }
+  const doubanImageOrigin = source.DOUBAN_IMAGE_ORIGIN?.trim().replace(/\/+$/, '') || null;
+  if (doubanImageOrigin && !/^https?:\/\/[^/?#]+$/.test(doubanImageOrigin)) {
+    problems.push(
+      `DOUBAN_IMAGE_ORIGIN=${JSON.stringify(doubanImageOrigin)} is not an origin like http://127.0.0.1:4010`,
+    );
+  }
   const defaultCity = source.DEFAULT_CITY?.trim() || 'shanghai';
-  if (!/^[a-z0-9]{1,40}$/.test(defaultCity)) problems.push(`DEFAULT_CITY=${JSON.stringify(defaultCity)} is not a city slug`);
+  if (!/^[a-z0-9]{1,40}$/.test(defaultCity))
+    problems.push(`DEFAULT_CITY=${JSON.stringify(defaultCity)} is not a city slug`);
 
   const env: Env = {
     doubanBaseUrl,
     doubanCookie: source.DOUBAN_COOKIE?.trim() || null,
     doubanTimeoutMs: number('DOUBAN_TIMEOUT_MS', 10_000, atLeast(100)),
+    doubanImageOrigin,
     pollIntervalMs: number('POLL_INTERVAL_MS', 60_000, atLeast(100)),
     pollJitter: number('POLL_JITTER', 0.1, (n) => n >= 0 && n < 1),
     pollBackoffMaxMs: number('POLL_BACKOFF_MAX_MS', 15 * 60_000, atLeast(100)),
@@ -64,6 +79,7 @@ function readEnv(source: NodeJS.ProcessEnv): Env {
     sseHeartbeatMs: number('SSE_HEARTBEAT_MS', 15_000, atLeast(100)),
     sseRetryMs: number('SSE_RETRY_MS', 3_000, atLeast(0)),
     sseMaxDurationMs: number('SSE_MAX_DURATION_MS', 0, atLeast(0)),
+    sseMaxQueueBytes: number('SSE_MAX_QUEUE_BYTES', 4 * 1024 * 1024, atLeast(1024)),
     historyLimit: number('HISTORY_LIMIT', 200, atLeast(1)),
     defaultCity,
   };

@@ -1,0 +1,17 @@
+import { openBoardStream } from '@/lib/board/open-board-stream';
+import { toErrorResponse } from '@/lib/errors';
+
+export const dynamic = 'force-dynamic';
+export const runtime = 'nodejs';
+// Vercel cuts a function at maxDuration; SSE_MAX_DURATION_MS ends the stream a little before, and the
+// client resumes by Last-Event-ID without missing an update. Ignored by `next start`.
+export const maxDuration = 300;
+
+/** The live board of one city as Server-Sent Events; see the README's API section. */
+export function GET(request: Request): Response {
+  try {
+    return openBoardStream(request);
+  } catch (error) {
+    return toErrorResponse(error);
+  }
+}

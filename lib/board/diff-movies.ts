@@ -1,0 +1,43 @@
+import 'server-only';
+import type { Movie } from '@/lib/types';
+
+export interface MovieDiff {
+  added: Movie[];
+  updated: Movie[];
+  removed: string[];
+}
+
+/**
+ * What changed between two boards, by Douban id: movies that appeared, movies with any field changed
+ * (a score, a vote count, a move from upcoming to now playing), and the ids that disappeared. Order
+ * follows `next`, so clients can insert new movies where Douban lists them.
+ */
+export function diffMovies(previous: readonly Movie[], next: readonly Movie[]): MovieDiff {
+  const before = new Map(previous.map((movie) => [movie.id, movie]));
+  const added: Movie[] = [];
+  const updated: Movie[] = [];
+  for (const movie of next) {
+    const old = before.get(movie.id);
+    if (!old) added.push(movie);
+    else if (!sameMovie(old, movie)) updated.push(movie);
+    before.delete(movie.id);
+  }
+  return { added, updated, removed: [...before.keys()] };
+}
+
+export function isEmptyDiff(diff: MovieDiff): boolean {
+  return diff.added.length === 0 && diff.updated.length === 0 && diff.removed.length === 0;
+}
+
+function sameMovie(a: Movie, b: Movie): boolean {
+  for (const key of Object.keys(b) as (keyof Movie)[]) {
+    const x = a[key];
+    const y = b[key];
+    if (Array.isArray(x) && Array.isArray(y)) {
+      if (x.length !== y.length || x.some((value, index) => value !== y[index])) return false;
+    } else if (x !== y) {
+      return false;
+    }
+  }
+  return Object.keys(a).length === Object.keys(b).length;
+}
