@@ -6,14 +6,7 @@ import { logEvent } from '@/lib/log';
 import { encodeEvent, encodeRetry } from '@/lib/sse/encode-event';
 import { trackSession, untrackSession } from '@/lib/sse/session-ticker';
 import { SseSession } from '@/lib/sse/sse-session';
-import type {
-  BoardSnapshot,
-  BoardSource,
-  BoardStatus,
-  BoardUpdate,
-  Movie,
-  NowPlayingPage,
-} from '@/lib/types';
+import type { BoardSnapshot, BoardSource, BoardStatus, BoardUpdate, NowPlayingPage } from '@/lib/types';
 import { createPoller, type Poller } from './create-poller';
 import { diffMovies, isEmptyDiff } from './diff-movies';
 import { nextVersion } from './next-version';

@@ -1,0 +1,74 @@
+import { describe, expect, it } from 'vitest';
+import type { Movie } from '@/lib/types';
+import { diffMovies, isEmptyDiff } from './diff-movies';
+
+const movie = (id: string, overrides: Partial<Movie> = {}): Movie => ({
+  id,
+  category: 'nowplaying',
+  title: `Movie ${id}`,
+  score: 7.5,
+  votes: 1000,
+  stars: 40,
+  year: 2024,
+  duration: '100分钟',
+  regions: ['中国大陆'],
+  directors: ['导演'],
+  actors: ['甲', '乙'],
+  posterUrl: `https://img1.doubanio.com/view/photo/s_ratio_poster/public/p${id}.jpg`,
+  url: `https://movie.douban.com/subject/${id}/`,
+  ticketUrl: null,
+  releaseDate: null,
+  wish: null,
+  ...overrides,
+});
+
+describe('diffMovies', () => {
+  it('finds nothing between equal boards, even when the objects differ', () => {
+    const diff = diffMovies([movie('1'), movie('2')], [movie('1'), movie('2')]);
+    expect(isEmptyDiff(diff)).toBe(true);
+  });
+
+  it('reports added movies in the order of the new board', () => {
+    const diff = diffMovies([movie('1')], [movie('3'), movie('1'), movie('2')]);
+    expect(diff.added.map((m) => m.id)).toEqual(['3', '2']);
+    expect(diff.updated).toEqual([]);
+    expect(diff.removed).toEqual([]);
+  });
+
+  it('reports removed movies by id only', () => {
+    const diff = diffMovies([movie('1'), movie('2')], [movie('2')]);
+    expect(diff.removed).toEqual(['1']);
+    expect(diff.added).toEqual([]);
+  });
+
+  it('reports a changed score, vote count or list field as an update carrying the whole new movie', () => {
+    const diff = diffMovies(
+      [movie('1'), movie('2'), movie('3')],
+      [movie('1', { score: 7.6 }), movie('2', { votes: 1001 }), movie('3', { actors: ['甲', '丙'] })],
+    );
+    expect(diff.updated.map((m) => [m.id, m.score, m.votes, m.actors])).toEqual([
+      ['1', 7.6, 1000, ['甲', '乙']],
+      ['2', 7.5, 1001, ['甲', '乙']],
+      ['3', 7.5, 1000, ['甲', '丙']],
+    ]);
+  });
+
+  it('treats a score becoming unrated as an update', () => {
+    const diff = diffMovies([movie('1')], [movie('1', { score: null, stars: null })]);
+    expect(diff.updated).toHaveLength(1);
+    expect(diff.updated[0]?.score).toBeNull();
+  });
+
+  it('treats a move from upcoming to now playing as an update, not a remove and an add', () => {
+    const diff = diffMovies([movie('1', { category: 'upcoming' })], [movie('1')]);
+    expect(diff).toEqual({ added: [], updated: [movie('1')], removed: [] });
+  });
+
+  it('sizes the diff by the change, not by the board', () => {
+    const before = Array.from({ length: 100 }, (_, i) => movie(String(i)));
+    const after = before.map((m) => (m.id === '42' ? { ...m, score: 9.9 } : m));
+    const diff = diffMovies(before, after);
+    expect(diff.updated).toHaveLength(1);
+    expect(JSON.stringify(diff).length).toBeLessThan(1000);
+  });
+});
