@@ -1,0 +1,101 @@
+import { describe, expect, it } from 'vitest';
+import { HttpError } from '@/lib/errors';
+import { listCities, parseCity } from './find-city';
+
+/** The HttpError that parsing `input` throws; fails the test on anything else. */
+function errorOf(input: string | null | undefined): HttpError {
+  try {
+    parseCity(input);
+  } catch (error) {
+    if (error instanceof HttpError) return error;
+    throw error;
+  }
+  throw new Error('parseCity did not throw');
+}
+
+describe('listCities', () => {
+  const cities = listCities();
+
+  it('lists the 343 cities of Douban’s picker, each once', () => {
+    expect(cities).toHaveLength(343);
+    expect(new Set(cities.map((city) => city.slug)).size).toBe(343);
+  });
+
+  it('puts the 25 hot cities first, in the picker’s order', () => {
+    expect(cities.slice(0, 4)).toEqual([
+      { slug: 'beijing', name: '北京', hot: true },
+      { slug: 'shanghai', name: '上海', hot: true },
+      { slug: 'guangzhou', name: '广州', hot: true },
+      { slug: 'shenzhen', name: '深圳', hot: true },
+    ]);
+    expect(cities.filter((city) => city.hot)).toEqual(cities.slice(0, 25));
+    expect(cities[25]).toEqual({ slug: 'anqing', name: '安庆', hot: false });
+  });
+
+  it('keeps numeric slugs and both cities named 吉林', () => {
+    expect(cities).toContainEqual({ slug: '118378', name: '榆林', hot: false });
+    expect(cities.filter((city) => city.name === '吉林').map((city) => city.slug)).toEqual([
+      'jilin',
+      'jilinsheng',
+    ]);
+  });
+
+  it('returns a copy that callers cannot use to change the list', () => {
+    listCities()[0].name = 'changed';
+    listCities().pop();
+    expect(listCities()).toEqual(cities);
+  });
+});
+
+describe('parseCity', () => {
+  it('returns the known city for a slug', () => {
+    expect(parseCity('shanghai')).toEqual({ slug: 'shanghai', name: '上海', hot: true });
+    expect(parseCity('shangrao')).toEqual({ slug: 'shangrao', name: '上饶', hot: false });
+    expect(parseCity('118378')).toEqual({ slug: '118378', name: '榆林', hot: false });
+  });
+
+  it.each([null, undefined, ''])('answers 400 missing-city for %j', (input) => {
+    const error = errorOf(input);
+    expect(error).toMatchObject({ status: 400, code: 'missing-city' });
+    expect(error.message).toContain('/api/cities');
+    expect(error.details).toEqual({
+      citiesUrl: '/api/cities',
+      examples: expect.arrayContaining(['beijing']),
+    });
+  });
+
+  it.each(['Shanghai', ' shanghai', 'shang hai', 'shanghai/', '上海', 'a'.repeat(41)])(
+    'answers 400 malformed-city for %j',
+    (input) => {
+      const error = errorOf(input);
+      expect(error).toMatchObject({ status: 400, code: 'malformed-city' });
+      expect(error.message).toContain('/api/cities');
+      expect(error.details.citiesUrl).toBe('/api/cities');
+    },
+  );
+
+  it('answers 400 unknown-city for a well-formed slug Douban does not list', () => {
+    const error = errorOf('atlantis');
+    expect(error).toMatchObject({ status: 400, code: 'unknown-city' });
+    expect(error.message).toBe(
+      'The city "atlantis" is not one Douban lists. The list of cities is at /api/cities.',
+    );
+    expect(error.details).toEqual({
+      citiesUrl: '/api/cities',
+      examples: ['beijing', 'shanghai', 'guangzhou', 'shenzhen', 'chengdu'],
+    });
+  });
+
+  it('quotes at most 40 characters of a long input', () => {
+    const message = errorOf(`${'x'.repeat(40)}${'Q'.repeat(10_000)}`).message;
+    expect(message).toContain(`"${'x'.repeat(40)}"…`);
+    expect(message).not.toContain('Q');
+    expect(message.length).toBeLessThan(250);
+  });
+
+  it('never echoes control, bidi or line-separator characters', () => {
+    const message = errorOf('evil\r\n\u0000\u001b[31m\u202e\u2028\u0085').message;
+    expect(message).toContain('"evil\\r\\n\\u0000\\u001b[31m\\u202e\\u2028\\u0085"');
+    expect(message).not.toMatch(/[\p{C}\p{Zl}\p{Zp}]/u);
+  });
+});
