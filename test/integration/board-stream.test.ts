@@ -1,0 +1,293 @@
+import { request } from 'node:http';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { BoardSnapshot, BoardStatus, BoardUpdate } from '@/lib/types';
+import { type FakeDouban, startFakeDouban } from '@/scripts/fake-douban/start-fake-douban';
+import { openClient } from './sse-client';
+import { type App, startApp, withTimeout } from './start-app';
+
+const INTERVAL = 400;
+const FIRST_ID = '36154853'; // 好东西, first movie of the recorded Shanghai page
+
+let fake: FakeDouban;
+let app: App;
+const clients: Array<{ close(): void }> = [];
+
+beforeAll(async () => {
+  fake = await startFakeDouban({ port: 4031 });
+  app = await startApp({
+    port: 4030,
+    env: {
+      DOUBAN_BASE_URL: fake.url,
+      DOUBAN_IMAGE_ORIGIN: fake.url,
+      DOUBAN_TIMEOUT_MS: '1000',
+      POLL_INTERVAL_MS: String(INTERVAL),
+      POLL_JITTER: '0',
+      POLL_BACKOFF_MAX_MS: '800',
+      POLL_GRACE_MS: '600',
+      SSE_HEARTBEAT_MS: '1000',
+      SSE_RETRY_MS: '200',
+      LOG_LEVEL: 'error',
+    },
+  });
+});
+
+afterAll(async () => {
+  for (const client of clients) client.close();
+  await app?.stop();
+  await fake?.close();
+});
+
+function connect(city: string, options: { lastEventId?: string; query?: string } = {}) {
+  const client = openClient(`${app.url}/api/movies/stream?city=${city}${options.query ?? ''}`, options);
+  clients.push(client);
+  return client;
+}
+
+/** Skips the saved or empty board a city shows first, up to the first board fetched from Douban. */
+async function liveSnapshot(client: ReturnType<typeof connect>): Promise<BoardSnapshot> {
+  for (;;) {
+    const { data } = await client.next('snapshot');
+    if ((data as BoardSnapshot).source === 'douban') return data as BoardSnapshot;
+  }
+}
+
+/** The next status event in `state`, skipping the greeting's status if it still says the old state. */
+async function nextStatus(
+  client: ReturnType<typeof connect>,
+  state: BoardStatus['state'],
+): Promise<BoardStatus> {
+  for (;;) {
+    const { data } = await client.next('status');
+    if ((data as BoardStatus).state === state) return data as BoardStatus;
+  }
+}
+
+async function health() {
+  return (await (await fetch(`${app.url}/api/health`)).json()) as {
+    cities: Array<{ city: string; streams: number; polling: boolean }>;
+  };
+}
+
+/** Re-reads /api/health until `check` holds: the server reports cleanup, there is no event to await. */
+async function eventually(check: () => Promise<boolean>, ms = 10_000): Promise<void> {
+  const until = Date.now() + ms;
+  while (!(await check())) {
+    if (Date.now() > until) throw new Error(`condition not met within ${ms} ms`);
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+}
+
+describe('GET /api/movies/stream', () => {
+  it('answers with unbuffered SSE headers, a retry field, then the snapshot', async () => {
+    const response = await fetch(`${app.url}/api/movies/stream?city=shanghai`, {
+      headers: { 'Accept-Encoding': 'gzip' },
+    });
+    expect(response.status).toBe(200);
+    expect(response.headers.get('content-type')).toBe('text/event-stream; charset=utf-8');
+    expect(response.headers.get('cache-control')).toBe('no-cache, no-transform');
+    expect(response.headers.get('x-accel-buffering')).toBe('no');
+    expect(response.headers.get('content-encoding')).toBeNull();
+    const reader = response.body?.getReader();
+    let text = '';
+    while (!text.includes('event: status')) {
+      const chunk = await reader?.read();
+      text += new TextDecoder().decode(chunk?.value);
+    }
+    expect(text.startsWith('retry: 200\n\n')).toBe(true);
+    expect(text.indexOf('event: snapshot')).toBeLessThan(text.indexOf('event: status'));
+    await reader?.cancel();
+  });
+
+  it('delivers an update on its own while the response stays open, also to a gzip-accepting client', async () => {
+    const watcher = connect('nanjing');
+    await liveSnapshot(watcher);
+    let text = '';
+    let greeted: () => void = () => {};
+    let updated: () => void = () => {};
+    const greeting = new Promise<void>((resolve) => (greeted = resolve));
+    const update = new Promise<void>((resolve) => (updated = resolve));
+    const stream = request(`${app.url}/api/movies/stream?city=nanjing`, {
+      headers: { 'Accept-Encoding': 'gzip' },
+    });
+    stream.on('response', (response) => {
+      expect(response.headers['content-encoding']).toBeUndefined();
+      response.setEncoding('utf8');
+      response.on('data', (chunk: string) => {
+        text += chunk;
+        if (text.includes('event: status')) greeted();
+        if (chunk.includes('event: update')) updated();
+      });
+    });
+    stream.end();
+    await withTimeout(greeting, 10_000, () => `no greeting; got ${text}`);
+    fake.setScore({ city: 'nanjing', id: FIRST_ID, score: 9.4 });
+    await withTimeout(update, 10_000, () => `no update; got ${text}`);
+    stream.destroy();
+  });
+
+  it('sends a snapshot on connect with the whole board', async () => {
+    const client = connect('shanghai');
+    const snapshot = await liveSnapshot(client);
+    expect(snapshot).toMatchObject({ city: 'shanghai', stale: false, source: 'douban' });
+    expect(snapshot.nowPlaying).toHaveLength(85);
+    expect(snapshot.upcoming).toHaveLength(10);
+    const status = await client.next('status');
+    expect(status.data).toMatchObject({ city: 'shanghai', state: 'live', reason: null });
+  });
+
+  it('turns one upstream change into one update that carries only the change', async () => {
+    const client = connect('wuhan');
+    const snapshot = await liveSnapshot(client);
+    fake.setScore({ city: 'wuhan', id: FIRST_ID, score: 9.6 });
+    const update = await client.next('update');
+    const data = update.data as BoardUpdate;
+    expect(data).toMatchObject({ city: 'wuhan', added: [], removed: [] });
+    expect(data.updated.map((m) => [m.id, m.score])).toEqual([[FIRST_ID, 9.6]]);
+    expect(Number(update.id)).toBe(data.version);
+    expect(data.version).toBeGreaterThan(snapshot.version);
+    // The next change is the next event: the first one was not sent twice.
+    fake.removeMovie({ city: 'wuhan', id: FIRST_ID });
+    const next = (await client.next('update')).data as BoardUpdate;
+    expect(next).toMatchObject({ added: [], updated: [], removed: [FIRST_ID] });
+    expect(client.received.filter((e) => e.type === 'update')).toHaveLength(2);
+  });
+
+  it('asks Douban once per interval however many clients watch a city', async () => {
+    const clientA = connect('guangzhou');
+    const clientB = connect('guangzhou');
+    await liveSnapshot(clientA);
+    await liveSnapshot(clientB);
+    for (const score of [8.1, 8.2, 8.3]) {
+      fake.setScore({ city: 'guangzhou', id: FIRST_ID, score });
+      await clientA.next('update');
+      await clientB.next('update');
+    }
+    const times = fake
+      .requestLog()
+      .filter((r) => r.city === 'guangzhou')
+      .map((r) => r.at);
+    expect(times.length).toBeGreaterThanOrEqual(4);
+    const gaps = times.slice(1).map((t, i) => t - (times[i] as number));
+    expect(Math.min(...gaps)).toBeGreaterThanOrEqual(INTERVAL - 50);
+    const headers = fake.requestLog().find((r) => r.city === 'guangzhou')?.headers;
+    expect(headers?.['user-agent']).toMatch(/Mozilla/);
+    expect(headers?.referer).toBe('https://movie.douban.com/');
+  });
+
+  it('replays exactly the missed updates after Last-Event-ID, from the header or the query', async () => {
+    const client = connect('shenzhen');
+    await liveSnapshot(client);
+    const ids: string[] = [];
+    for (const score of [7.1, 7.2, 7.3]) {
+      fake.setScore({ city: 'shenzhen', id: FIRST_ID, score });
+      ids.push((await client.next('update')).id);
+    }
+    for (const resumed of [
+      connect('shenzhen', { lastEventId: ids[0] }),
+      connect('shenzhen', { query: `&lastEventId=${ids[0]}` }),
+    ]) {
+      const first = await resumed.next();
+      const second = await resumed.next();
+      expect([first, second].map((e) => [e.type, e.id])).toEqual([
+        ['update', ids[1]],
+        ['update', ids[2]],
+      ]);
+      expect((second.data as BoardUpdate).updated[0]?.score).toBe(7.3);
+      expect((await resumed.next()).type).toBe('status');
+    }
+  });
+
+  it('sends a fresh snapshot for a malformed, unknown or too old Last-Event-ID', async () => {
+    for (const lastEventId of ['abc', '1', '99999999999999', `1${'0'.repeat(40)}`]) {
+      const client = connect('shanghai', { lastEventId });
+      expect((await client.next()).type).toBe('snapshot');
+      client.close();
+    }
+  });
+
+  it.each([
+    ['http-403', 'http-403'],
+    ['http-418', 'http-418'],
+    ['http-500', 'http-500'],
+    ['timeout', 'timeout'],
+    ['antibot-200', 'not-a-nowplaying-page'],
+    ['antibot-403', 'http-403'],
+    ['truncated', 'truncated-page'],
+  ] as const)('reports %s as stale (%s), keeps every movie, and recovers to live', async (mode, reason) => {
+    const city = 'chengdu';
+    const client = connect(city);
+    await liveSnapshot(client);
+    fake.setMode({ city, mode });
+    const stale = await nextStatus(client, 'stale');
+    expect(stale).toMatchObject({ state: 'stale', reason });
+    const board = (await (await fetch(`${app.url}/api/movies?city=${city}`)).json()) as BoardSnapshot;
+    expect(board).toMatchObject({ stale: true, source: 'douban' });
+    expect(board.nowPlaying).toHaveLength(85);
+    expect(board.upcoming).toHaveLength(10);
+    fake.setMode({ city, mode: 'ok' });
+    expect(await nextStatus(client, 'live')).toMatchObject({ state: 'live', reason: null });
+    expect(client.received.filter((e) => e.type === 'update')).toEqual([]);
+    client.close();
+  });
+
+  it('forgets a client that leaves and stops polling its city after the grace period', async () => {
+    const client = connect('hangzhou');
+    await liveSnapshot(client);
+    const city = async () => (await health()).cities.find((c) => c.city === 'hangzhou');
+    expect(await city()).toMatchObject({ streams: 1, polling: true });
+    client.close();
+    await eventually(async () => (await city())?.streams === 0);
+    await eventually(async () => (await city())?.polling === false);
+    const count = fake.requests('hangzhou');
+    await new Promise((resolve) => setTimeout(resolve, INTERVAL * 3));
+    expect(fake.requests('hangzhou')).toBe(count);
+  });
+});
+
+describe('bad input', () => {
+  it.each([
+    ['no city', '', 'missing-city'],
+    ['an empty city', '?city=', 'missing-city'],
+    ['an unknown city', '?city=atlantis', 'unknown-city'],
+    ['path traversal', '?city=../../etc/passwd', 'malformed-city'],
+    ['CR/LF injection', '?city=%0D%0Aevent:%20x', 'malformed-city'],
+    ['a 5000-character city', `?city=${'a'.repeat(5000)}`, 'malformed-city'],
+  ])('answers the stream with %s by a 400 that points to /api/cities', async (_, query, code) => {
+    const response = await fetch(`${app.url}/api/movies/stream${query}`);
+    expect(response.status).toBe(400);
+    expect(response.headers.get('content-type')).toMatch(/application\/json/);
+    const body = await response.json();
+    expect(body).toMatchObject({ error: code, citiesUrl: '/api/cities' });
+    expect(body.message).toContain('/api/cities');
+    expect(body.message.length).toBeLessThan(300);
+  });
+
+  it('answers /api/movies with the same 400 for an unknown city', async () => {
+    const response = await fetch(`${app.url}/api/movies?city=atlantis`);
+    expect(response.status).toBe(400);
+    expect(await response.json()).toMatchObject({ error: 'unknown-city' });
+  });
+});
+
+describe('GET /api/movies and /api/cities', () => {
+  it('gives the board as JSON in the contract shape', async () => {
+    const response = await fetch(`${app.url}/api/movies?city=shangrao`);
+    expect(response.status).toBe(200);
+    const board = (await response.json()) as BoardSnapshot;
+    expect(Object.keys(board).sort()).toEqual(
+      ['city', 'fetchedAt', 'nowPlaying', 'source', 'stale', 'upcoming', 'version'].sort(),
+    );
+    expect(board.city).toBe('shangrao');
+    expect(board.nowPlaying).toHaveLength(21);
+  });
+
+  it('lists the 343 cities, hot ones first', async () => {
+    const cities = (await (await fetch(`${app.url}/api/cities`)).json()) as Array<{
+      slug: string;
+      hot: boolean;
+    }>;
+    expect(cities).toHaveLength(343);
+    expect(cities[0]).toMatchObject({ slug: 'beijing', hot: true });
+    expect(cities.some((c) => c.slug === 'shangrao')).toBe(true);
+  });
+});

@@ -1,0 +1,93 @@
+import { type ChildProcess, spawn } from 'node:child_process';
+import { once } from 'node:events';
+import { fileURLToPath } from 'node:url';
+
+const root = fileURLToPath(new URL('../..', import.meta.url));
+const nextBin = `${root}node_modules/next/dist/bin/next`;
+
+export interface App {
+  url: string;
+  /** Everything the server printed, for assertions on logs and for failure reports. */
+  output(): string;
+  stop(signal?: NodeJS.Signals): Promise<void>;
+}
+
+/**
+ * Starts the built app (`next start`, or `next dev` with `dev: true`) on loopback with the given
+ * environment, and resolves once it prints that it is ready. Stops it (its whole process group) on
+ * `stop()`. The build must exist: the test command runs `next build` first.
+ */
+export async function startApp({
+  port,
+  env,
+  dev = false,
+}: {
+  port: number;
+  env: Record<string, string>;
+  dev?: boolean;
+}): Promise<App> {
+  const child = spawn(
+    process.execPath,
+    [nextBin, dev ? 'dev' : 'start', '-p', String(port), '-H', '127.0.0.1'],
+    {
+      cwd: root,
+      env: {
+        ...process.env,
+        NEXT_TELEMETRY_DISABLED: '1',
+        NODE_ENV: dev ? 'development' : 'production',
+        ...env,
+      },
+      detached: true,
+      stdio: ['ignore', 'pipe', 'pipe'],
+    },
+  );
+  let output = '';
+  const ready = new Promise<void>((resolve, reject) => {
+    const onData = (data: Buffer) => {
+      output += data.toString();
+      if (/Ready in|✓ Ready/.test(output)) resolve();
+    };
+    child.stdout?.on('data', onData);
+    child.stderr?.on('data', onData);
+    child.once('exit', (code) =>
+      reject(new Error(`next exited with ${code} before it was ready:\n${output}`)),
+    );
+  });
+  await withTimeout(ready, 60_000, () => `next did not start:\n${output}`);
+  return {
+    url: `http://127.0.0.1:${port}`,
+    output: () => output,
+    stop: (signal = 'SIGTERM') => stopGroup(child, signal),
+  };
+}
+
+async function stopGroup(child: ChildProcess, signal: NodeJS.Signals): Promise<void> {
+  if (child.exitCode !== null || child.signalCode !== null || !child.pid) return;
+  const exited = once(child, 'exit');
+  try {
+    process.kill(-child.pid, signal);
+  } catch {
+    return;
+  }
+  const timer = setTimeout(() => {
+    try {
+      process.kill(-(child.pid as number), 'SIGKILL');
+    } catch {
+      // Already gone.
+    }
+  }, 5_000);
+  await exited;
+  clearTimeout(timer);
+}
+
+export async function withTimeout<T>(promise: Promise<T>, ms: number, message: () => string): Promise<T> {
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  const timeout = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new Error(message())), ms);
+  });
+  try {
+    return await Promise.race([promise, timeout]);
+  } finally {
+    clearTimeout(timer);
+  }
+}
