@@ -1,0 +1,173 @@
+import { readFile } from 'node:fs/promises';
+import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { handleControlRequest } from './control-plane';
+import { startDrift } from './drift';
+import { createPageModel, type PageModel } from './page-model';
+import type { FakeDouban, FakeDoubanOptions, FakeMode, PageRequest } from './types';
+import { readCity, readId, readMode, readScore, readTitle, readVotes } from './validate-input';
+
+export type { FakeDouban, FakeDoubanOptions, FakeMode, PageRequest } from './types';
+
+const DEFAULT_FIXTURES_DIR = fileURLToPath(new URL('../../fixtures/douban/', import.meta.url));
+const PAGE_PATH = /^\/cinema\/nowplaying\/([a-z0-9]{1,40})\/?$/;
+const HTML = 'text/html; charset=utf-8';
+
+/**
+ * Starts a fake `movie.douban.com` on loopback that serves the recorded now-showing pages
+ * (`GET /cinema/nowplaying/<city>/`; shangrao gets its 2018 page, every other city the shanghai
+ * one), changes them on command, misbehaves on command (`setMode`), and takes the same commands
+ * over HTTP under `/__fake/` (see `control-plane.ts`). Defaults: host 127.0.0.1, any free port.
+ */
+export async function startFakeDouban(options: FakeDoubanOptions = {}): Promise<FakeDouban> {
+  const { host = '127.0.0.1', port = 0, driftMs } = options;
+  const fixturesDir = options.fixturesDir ?? DEFAULT_FIXTURES_DIR;
+  const [shanghai, shangrao, interstitial] = await Promise.all(
+    ['nowplaying-shanghai.html', 'nowplaying-shangrao-2018.html', 'login-redirect-interstitial.html'].map(
+      (name) => readFile(path.join(fixturesDir, name), 'utf8'),
+    ),
+  );
+  const recordedPageOf = (city: string) => (city === 'shangrao' ? shangrao : shanghai) as string;
+
+  const models = new Map<string, PageModel>();
+  const modelOf = (city: string): PageModel => {
+    let model = models.get(city);
+    if (!model) {
+      model = createPageModel(recordedPageOf(city));
+      models.set(city, model);
+    }
+    return model;
+  };
+
+  let defaultMode: FakeMode = 'ok';
+  const cityModes = new Map<string, FakeMode>();
+  const modeOf = (city: string): FakeMode => cityModes.get(city) ?? defaultMode;
+  let log: PageRequest[] = [];
+  // Requests answered with silence in 'timeout' mode, until the mode changes or the server closes.
+  const held = new Set<{ city: string; res: ServerResponse }>();
+
+  const pageResponse = (
+    city: string,
+    mode: Exclude<FakeMode, 'timeout'>,
+  ): { status: number; body: string } => {
+    switch (mode) {
+      case 'ok':
+        return { status: 200, body: modelOf(city).render() };
+      case 'http-403':
+      case 'http-418':
+      case 'http-500': {
+        const status = Number(mode.slice('http-'.length));
+        return { status, body: `<html><body><h1>${status}</h1></body></html>\n` };
+      }
+      case 'antibot-200':
+        return { status: 200, body: interstitial as string };
+      case 'antibot-403':
+        return { status: 403, body: interstitial as string };
+      case 'truncated': {
+        const page = modelOf(city).render();
+        return { status: 200, body: page.slice(0, Math.floor(page.length / 2)) };
+      }
+    }
+  };
+  const answerPage = (city: string, res: ServerResponse): void => {
+    const mode = modeOf(city);
+    if (mode !== 'timeout') {
+      const { status, body } = pageResponse(city, mode);
+      send(res, status, HTML, body);
+      return;
+    }
+    const entry = { city, res };
+    held.add(entry);
+    res.on('close', () => held.delete(entry));
+  };
+  const releaseHeld = (): void => {
+    for (const entry of held) {
+      if (modeOf(entry.city) === 'timeout') continue;
+      held.delete(entry);
+      answerPage(entry.city, entry.res);
+    }
+  };
+
+  const onRequest = (req: IncomingMessage, res: ServerResponse): void => {
+    const url = new URL(req.url ?? '/', 'http://fake-douban');
+    if (url.pathname.startsWith('/__fake/')) {
+      void handleControlRequest({ fake, req, res, url });
+      return;
+    }
+    const city = PAGE_PATH.exec(url.pathname)?.[1];
+    if (city === undefined) {
+      send(res, 404, 'text/plain; charset=utf-8', 'not found\n');
+      return;
+    }
+    if (req.method !== 'GET') {
+      res.setHeader('Allow', 'GET');
+      send(res, 405, 'text/plain; charset=utf-8', 'method not allowed\n');
+      return;
+    }
+    log.push({ city, at: Date.now(), headers: req.headers });
+    answerPage(city, res);
+  };
+
+  const server = createServer(onRequest);
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(port, host, () => {
+      server.off('error', reject);
+      resolve();
+    });
+  });
+  const address = server.address() as AddressInfo;
+  const hostInUrl = address.family === 'IPv6' ? `[${address.address}]` : address.address;
+  const stopDrift = driftMs === undefined ? () => {} : startDrift({ intervalMs: driftMs, modelOf });
+  let closing: Promise<void> | undefined;
+
+  const fake: FakeDouban = {
+    url: `http://${hostInUrl}:${address.port}`,
+    setScore: (input) =>
+      modelOf(readCity(input.city)).setScore({ id: readId(input.id), score: readScore(input.score) }),
+    addMovie: (input) =>
+      modelOf(readCity(input.city)).addMovie({
+        id: readId(input.id),
+        title: readTitle(input.title),
+        score: readScore(input.score),
+        votes: readVotes(input.votes),
+      }),
+    removeMovie: (input) => modelOf(readCity(input.city)).removeMovie(readId(input.id)),
+    setMode({ city, mode }) {
+      if (city === undefined) {
+        defaultMode = readMode(mode);
+        cityModes.clear();
+      } else {
+        cityModes.set(readCity(city), readMode(mode));
+      }
+      releaseHeld();
+    },
+    requests: (city) => (city === undefined ? log.length : log.filter((entry) => entry.city === city).length),
+    requestLog: () => [...log],
+    reset() {
+      models.clear();
+      cityModes.clear();
+      defaultMode = 'ok';
+      log = [];
+      releaseHeld();
+    },
+    close() {
+      closing ??= new Promise<void>((resolve, reject) => {
+        stopDrift();
+        server.close((error) => (error ? reject(error) : resolve()));
+        // Held 'timeout' requests and idle keep-alive sockets would otherwise keep the process alive.
+        server.closeAllConnections();
+      });
+      return closing;
+    },
+  };
+  return fake;
+}
+
+function send(res: ServerResponse, status: number, contentType: string, body: string): void {
+  const bytes = Buffer.from(body, 'utf8');
+  res.writeHead(status, { 'Content-Type': contentType, 'Content-Length': bytes.length });
+  res.end(bytes);
+}

@@ -1,0 +1,52 @@
+import type { IncomingHttpHeaders } from 'node:http';
+
+/** How the fake answers page requests; see `FakeDouban.setMode`. */
+export const FAKE_MODES = [
+  'ok',
+  'http-403',
+  'http-418',
+  'http-500',
+  'timeout',
+  'antibot-200',
+  'antibot-403',
+  'truncated',
+] as const;
+
+export type FakeMode = (typeof FAKE_MODES)[number];
+
+export interface FakeDoubanOptions {
+  /** Default 0: any free port. */
+  port?: number;
+  /** Default 127.0.0.1. */
+  host?: string;
+  /** Where the recorded pages are; default `fixtures/douban/` of this checkout. */
+  fixturesDir?: string;
+  /** When set, the shanghai and shangrao pages change a little at random every `driftMs`. */
+  driftMs?: number;
+}
+
+export interface PageRequest {
+  city: string;
+  /** `Date.now()` when the request arrived. */
+  at: number;
+  headers: IncomingHttpHeaders;
+}
+
+export interface FakeDouban {
+  /** Base URL without a trailing slash, e.g. `http://127.0.0.1:4101`: use it as `DOUBAN_BASE_URL`. */
+  readonly url: string;
+  /** `score: null` makes the movie unrated (`data-score="0"`, `data-star="00"`, `data-enough="False"`). */
+  setScore(input: { city: string; id: string; score: number | null }): void;
+  /** Clones a movie of the recorded page under a new id and title; it appears first in the list. */
+  addMovie(input: { city: string; id: string; title: string; score: number | null; votes?: number }): void;
+  removeMovie(input: { city: string; id: string }): void;
+  /** Without `city`, applies to every city (and clears per-city modes). */
+  setMode(input: { city?: string; mode: FakeMode }): void;
+  /** How many page requests arrived, for one city or in total. */
+  requests(city?: string): number;
+  requestLog(): PageRequest[];
+  /** Back to the recorded pages, mode 'ok' everywhere, no requests counted. */
+  reset(): void;
+  /** Stops drift, closes the server and destroys every open socket, held ones included. */
+  close(): Promise<void>;
+}
