@@ -6,6 +6,7 @@ import { fileURLToPath } from 'node:url';
 import { handleControlRequest } from './control-plane';
 import { startDrift } from './drift';
 import { createPageModel, type PageModel } from './page-model';
+import { renderPosterPng } from './poster-image';
 import type { FakeDouban, FakeDoubanOptions, FakeMode, PageRequest } from './types';
 import { readCity, readId, readMode, readScore, readTitle, readVotes } from './validate-input';
 
@@ -13,6 +14,7 @@ export type { FakeDouban, FakeDoubanOptions, FakeMode, PageRequest } from './typ
 
 const DEFAULT_FIXTURES_DIR = fileURLToPath(new URL('../../fixtures/douban/', import.meta.url));
 const PAGE_PATH = /^\/cinema\/nowplaying\/([a-z0-9]{1,40})\/?$/;
+const POSTER_PATH = /^\/view\/photo\/[a-z_]+\/public\/(p\d+)\.(jpg|webp)$/;
 const HTML = 'text/html; charset=utf-8';
 
 /**
@@ -94,6 +96,18 @@ export async function startFakeDouban(options: FakeDoubanOptions = {}): Promise<
     const url = new URL(req.url ?? '/', 'http://fake-douban');
     if (url.pathname.startsWith('/__fake/')) {
       void handleControlRequest({ fake, req, res, url });
+      return;
+    }
+    const poster = POSTER_PATH.exec(url.pathname)?.[1];
+    if (poster !== undefined) {
+      // Like imgN.doubanio.com: no Douban Referer, no image.
+      if (!req.headers.referer?.startsWith('https://movie.douban.com/')) {
+        send(res, 403, 'text/plain; charset=utf-8', 'hotlinking refused\n');
+        return;
+      }
+      const png = renderPosterPng(poster);
+      res.writeHead(200, { 'Content-Type': 'image/png', 'Content-Length': png.length });
+      res.end(png);
       return;
     }
     const city = PAGE_PATH.exec(url.pathname)?.[1];

@@ -291,3 +291,32 @@ describe('GET /api/movies and /api/cities', () => {
     expect(cities.some((c) => c.slug === 'shangrao')).toBe(true);
   });
 });
+
+describe('GET /api/poster', () => {
+  const poster = 'https://img2.doubanio.com/view/photo/s_ratio_poster/public/p2915454411.jpg';
+
+  it('fetches a Douban poster with a Douban Referer and lets browsers keep it', async () => {
+    const response = await fetch(`${app.url}/api/poster?url=${encodeURIComponent(poster)}`);
+    expect(response.status).toBe(200);
+    expect(response.headers.get('content-type')).toBe('image/png');
+    expect(response.headers.get('cache-control')).toMatch(/max-age=\d{6,}/);
+    const bytes = new Uint8Array(await response.arrayBuffer());
+    expect([...bytes.slice(1, 4)].map((b) => String.fromCharCode(b)).join('')).toBe('PNG');
+  });
+
+  it.each([
+    ['no url', ''],
+    ['another host', 'https://example.com/view/photo/p1.jpg'],
+    ['a look-alike host', 'https://img1.doubanio.com.evil.example/view/photo/p1.jpg'],
+    ['user info', 'https://img1.doubanio.com@evil.example/view/photo/p1.jpg'],
+    ['plain http', 'http://img1.doubanio.com/view/photo/p1.jpg'],
+    ['another port', 'https://img1.doubanio.com:8443/view/photo/p1.jpg'],
+    ['an IP literal', 'https://127.0.0.1/view/photo/p1.jpg'],
+    ['another path', 'https://img1.doubanio.com/admin'],
+    ['a file URL', 'file:///etc/passwd'],
+  ])('refuses %s with a 400 and fetches nothing', async (_, url) => {
+    const response = await fetch(`${app.url}/api/poster?url=${encodeURIComponent(url)}`);
+    expect(response.status).toBe(400);
+    expect(await response.json()).toMatchObject({ error: 'bad-poster-url' });
+  });
+});
