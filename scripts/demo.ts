@@ -22,6 +22,8 @@ async function main(): Promise<void> {
     env: {
       ...process.env,
       DOUBAN_BASE_URL: fake.url,
+      // The fake also plays Douban's image host, so posters show offline too.
+      DOUBAN_IMAGE_ORIGIN: fake.url,
       POLL_INTERVAL_MS: process.env.POLL_INTERVAL_MS || String(DRIFT_MS),
       NEXT_TELEMETRY_DISABLED: '1',
     },
