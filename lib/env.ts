@@ -32,6 +32,8 @@ export interface Env {
   /** How many updates per city are kept for Last-Event-ID replay. */
   historyLimit: number;
   defaultCity: string;
+  /** Least severe log line written: debug, info, warn or error. */
+  logLevel: 'debug' | 'info' | 'warn' | 'error';
 }
 
 type Reader = (name: string, fallback: number, check: (n: number) => boolean) => number;
@@ -67,6 +69,10 @@ function readEnv(source: NodeJS.ProcessEnv): Env {
   if (!/^[a-z0-9]{1,40}$/.test(defaultCity))
     problems.push(`DEFAULT_CITY=${JSON.stringify(defaultCity)} is not a city slug`);
 
+  const logLevel = (source.LOG_LEVEL?.trim() || 'info') as Env['logLevel'];
+  if (!['debug', 'info', 'warn', 'error'].includes(logLevel)) {
+    problems.push(`LOG_LEVEL=${JSON.stringify(logLevel)} is not one of debug, info, warn, error`);
+  }
   const env: Env = {
     doubanBaseUrl,
     doubanCookie: source.DOUBAN_COOKIE?.trim() || null,
@@ -82,6 +88,7 @@ function readEnv(source: NodeJS.ProcessEnv): Env {
     sseMaxQueueBytes: number('SSE_MAX_QUEUE_BYTES', 4 * 1024 * 1024, atLeast(1024)),
     historyLimit: number('HISTORY_LIMIT', 200, atLeast(1)),
     defaultCity,
+    logLevel,
   };
   if (problems.length > 0) {
     throw new Error(`Invalid environment (see .env.example):\n  - ${problems.join('\n  - ')}`);
