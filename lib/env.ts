@@ -38,7 +38,8 @@ export interface Env {
 
 type Reader = (name: string, fallback: number, check: (n: number) => boolean) => number;
 
-function readEnv(source: NodeJS.ProcessEnv): Env {
+/** Reads and validates settings from `source`; exported for tests, everything else imports `env`. */
+export function readEnv(source: NodeJS.ProcessEnv): Env {
   const problems: string[] = [];
   const number: Reader = (name, fallback, check) => {
     const raw = source[name];
