@@ -25,14 +25,20 @@ describe('readEnv', () => {
   });
 
   it('lists every bad variable in one error', () => {
-    expect(() =>
+    let message = '';
+    try {
       readEnv({
         POLL_INTERVAL_MS: 'soon',
         SSE_HEARTBEAT_MS: '-1',
         DOUBAN_BASE_URL: 'ftp://x',
         LOG_LEVEL: 'loud',
-      }),
-    ).toThrow(/POLL_INTERVAL_MS[\s\S]*SSE_HEARTBEAT_MS[\s\S]*LOG_LEVEL/);
+      });
+    } catch (error) {
+      message = (error as Error).message;
+    }
+    for (const name of ['POLL_INTERVAL_MS', 'SSE_HEARTBEAT_MS', 'DOUBAN_BASE_URL', 'LOG_LEVEL']) {
+      expect(message).toContain(name);
+    }
     expect(() => readEnv({ DOUBAN_BASE_URL: 'ftp://x' })).toThrow(/DOUBAN_BASE_URL/);
   });
 });
