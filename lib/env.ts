@@ -39,7 +39,7 @@ export interface Env {
 type Reader = (name: string, fallback: number, check: (n: number) => boolean) => number;
 
 /** Reads and validates settings from `source`; exported for tests, everything else imports `env`. */
-export function readEnv(source: NodeJS.ProcessEnv): Env {
+export function readEnv(source: Record<string, string | undefined>): Env {
   const problems: string[] = [];
   const number: Reader = (name, fallback, check) => {
     const raw = source[name];

@@ -1,0 +1,95 @@
+'use client';
+
+import { useCallback, useMemo, useState } from 'react';
+import useSWR from 'swr';
+import type { BoardSnapshot, BoardUpdate, City, MovieCategory } from '@/lib/types';
+import { arrangeMovies, type SortKey } from './arrange-movies';
+import { BoardTabs, panelId, TABS, tabId } from './BoardTabs';
+import { boardKey } from './board-key';
+import { MovieGrid } from './MovieGrid';
+import { SortFilterBar } from './SortFilterBar';
+import { StatusLine } from './StatusLine';
+import { useBoardStream } from './use-board-stream';
+import { useChangeCues } from './use-change-cues';
+
+const LISTS: Record<MovieCategory, 'nowPlaying' | 'upcoming'> = {
+  nowplaying: 'nowPlaying',
+  upcoming: 'upcoming',
+};
+
+/**
+ * The live board of one city. Its data is the SWR key the server page seeded with the snapshot it
+ * rendered; from then on the stream is the only source (no fetcher: a refetch could race the
+ * updates), and its events are applied to that key.
+ */
+export function LiveBoard({ city }: { city: City }) {
+  const { data: board } = useSWR<BoardSnapshot>(boardKey(city.slug), null);
+  const [tab, setTab] = useState<MovieCategory>('nowplaying');
+  const [sort, setSort] = useState<SortKey>('default');
+  const [query, setQuery] = useState('');
+  const [lastChange, setLastChange] = useState<{ city: string; at: string } | null>(null);
+  const { cueStore, leavingStore, noteUpdate, clearCues } = useChangeCues();
+
+  const onUpdate = useCallback(
+    (before: BoardSnapshot, update: BoardUpdate) => {
+      noteUpdate(before, update);
+      setLastChange({ city: update.city, at: update.fetchedAt });
+    },
+    [noteUpdate],
+  );
+  const { connection, status } = useBoardStream({ city: city.slug, board, onUpdate, onReset: clearCues });
+
+  const movies = board ? board[LISTS[tab]] : [];
+  const rows = useMemo(() => {
+    const leaving = [...leavingStore.values()].map((entry) => entry.value);
+    return arrangeMovies({
+      movies,
+      leaving: leaving.filter((gone) => gone.movie.category === tab),
+      sort,
+      query,
+    });
+  }, [movies, leavingStore, tab, sort, query]);
+  const cueOf = useCallback((id: string) => cueStore.get(id)?.value, [cueStore]);
+
+  if (!board) return <p className="empty">正在载入 {city.name} 的影讯…</p>;
+  const counts = { nowplaying: board.nowPlaying.length, upcoming: board.upcoming.length };
+
+  return (
+    <section className="board" aria-label={`${city.name}影讯`}>
+      <StatusLine
+        board={board}
+        connection={connection}
+        status={status}
+        lastChangeAt={lastChange?.city === city.slug ? lastChange.at : null}
+      />
+      <div className="toolbar">
+        <BoardTabs active={tab} counts={counts} onSelect={setTab} />
+        <SortFilterBar category={tab} sort={sort} query={query} onSort={setSort} onQuery={setQuery} />
+      </div>
+      {TABS.map(({ id }) => (
+        <div
+          key={id}
+          role="tabpanel"
+          id={panelId(id)}
+          aria-labelledby={tabId(id)}
+          hidden={id !== tab}
+          className="panel"
+        >
+          {id === tab &&
+            (rows.length > 0 ? (
+              <MovieGrid rows={rows} cueOf={cueOf} />
+            ) : (
+              <p className="empty">
+                {query.trim() ? `没有符合“${query.trim()}”的影片。` : emptyText(board, id)}
+              </p>
+            ))}
+        </div>
+      ))}
+    </section>
+  );
+}
+
+function emptyText(board: BoardSnapshot, category: MovieCategory): string {
+  if (board.source === 'none') return '还没有这个城市的影讯，拿到后会自动出现。';
+  return category === 'upcoming' ? '暂时没有即将上映的影片。' : '暂时没有正在上映的影片。';
+}

@@ -1,0 +1,131 @@
+'use client';
+
+import { useEffect, useRef, useState } from 'react';
+import { useSWRConfig } from 'swr';
+import type { BoardSnapshot, BoardStatus, BoardUpdate } from '@/lib/types';
+import { applyUpdate } from './apply-update';
+import { boardKey } from './board-key';
+
+/** `connecting`: first attempt; `open`: events flowing; `reconnecting`: lost, trying again. */
+export type ConnectionState = 'connecting' | 'open' | 'reconnecting';
+
+const BACKOFF_BASE_MS = 1_000;
+const BACKOFF_CAP_MS = 30_000;
+
+/** Exponential backoff with "equal jitter", so many tabs cut off at once do not return in step. */
+function backoffDelay(attempt: number): number {
+  const ceiling = Math.min(BACKOFF_CAP_MS, BACKOFF_BASE_MS * 2 ** attempt);
+  return ceiling / 2 + Math.random() * (ceiling / 2);
+}
+
+function parse<T extends { city: string }>(event: Event, city: string): T | null {
+  try {
+    const value = JSON.parse((event as MessageEvent<string>).data) as T;
+    return value && value.city === city ? value : null;
+  } catch {
+    return null;
+  }
+}
+
+/**
+ * Subscribes to `/api/movies/stream` for one city and applies its events to the SWR key the server
+ * page seeded. It resumes from the version on screen (`lastEventId`), so after the server render
+ * only what changed since is sent. The browser retries by itself after a dropped connection, but an
+ * answer other than 200 (429, 503…) closes the EventSource for good: then we reopen it ourselves.
+ * See https://html.spec.whatwg.org/multipage/server-sent-events.html#sse-processing-model
+ */
+export function useBoardStream({
+  city,
+  board,
+  onUpdate,
+  onReset,
+}: {
+  city: string;
+  /** The board on screen (SWR data, which falls back to the server snapshot). */
+  board: BoardSnapshot | undefined;
+  /** Called after an update was applied, with the board it was applied to. */
+  onUpdate: (before: BoardSnapshot, update: BoardUpdate) => void;
+  /** Called when the board on screen is replaced: another city, or a `snapshot` event. */
+  onReset: () => void;
+}): { connection: ConnectionState; status: BoardStatus | null } {
+  const { mutate } = useSWRConfig();
+  const [connection, setConnection] = useState<ConnectionState>('connecting');
+  const [status, setStatus] = useState<BoardStatus | null>(null);
+  const latest = useRef({ board, onUpdate, onReset });
+  useEffect(() => {
+    latest.current = { board, onUpdate, onReset };
+  });
+
+  useEffect(() => {
+    const key = boardKey(city);
+    const shown = latest.current.board;
+    let version = shown?.city === city ? shown.version : null;
+    let source: EventSource | null = null;
+    let timer: ReturnType<typeof setTimeout> | undefined;
+    let attempt = 0;
+    setConnection('connecting');
+    setStatus(null);
+    latest.current.onReset();
+
+    // SWR hands an updater the cached value only; until the first mutate the board is the fallback.
+    const current = (cached: BoardSnapshot | undefined) => cached ?? latest.current.board;
+
+    const onSnapshotEvent = (event: Event) => {
+      const snapshot = parse<BoardSnapshot>(event, city);
+      if (!snapshot) return;
+      version = snapshot.version;
+      latest.current.onReset();
+      void mutate(key, snapshot, { revalidate: false });
+    };
+    const onUpdateEvent = async (event: Event) => {
+      const update = parse<BoardUpdate>(event, city);
+      if (!update) return;
+      let before: BoardSnapshot | undefined;
+      await mutate<BoardSnapshot>(
+        key,
+        (cached) => {
+          const board = current(cached);
+          if (!board || update.version <= board.version) return board;
+          before = board;
+          return applyUpdate(board, update);
+        },
+        { revalidate: false },
+      );
+      if (!before) return;
+      version = update.version;
+      latest.current.onUpdate(before, update);
+    };
+    const onStatusEvent = (event: Event) => {
+      const next = parse<BoardStatus>(event, city);
+      if (next) setStatus(next);
+    };
+
+    const open = () => {
+      const query = new URLSearchParams({ city });
+      if (version !== null) query.set('lastEventId', String(version));
+      const stream = new EventSource(`/api/movies/stream?${query}`);
+      source = stream;
+      stream.addEventListener('open', () => {
+        attempt = 0;
+        setConnection('open');
+      });
+      stream.addEventListener('snapshot', onSnapshotEvent);
+      stream.addEventListener('update', onUpdateEvent);
+      stream.addEventListener('status', onStatusEvent);
+      stream.addEventListener('error', () => {
+        setConnection('reconnecting');
+        if (stream.readyState !== EventSource.CLOSED) return;
+        timer = setTimeout(open, backoffDelay(attempt));
+        attempt += 1;
+      });
+    };
+    open();
+
+    return () => {
+      clearTimeout(timer);
+      source?.close();
+    };
+  }, [city, mutate]);
+
+  return { connection, status };
+}

@@ -1,0 +1,64 @@
+import { defineConfig } from '@playwright/test';
+
+// The specs run against `next start`, so the app must be built first: `npm test` (scripts/test-all.sh)
+// runs `next build` before `npm run test:e2e`; by hand, `npx next build && npx playwright test`. A
+// private build folder works too: NEXT_DIST_DIR=.next-ui for both commands (the app server inherits it).
+const FAKE_PORT = 4210;
+const APP_PORT = 4211;
+const fakeUrl = `http://127.0.0.1:${FAKE_PORT}`;
+
+export default defineConfig({
+  testDir: 'e2e',
+  fullyParallel: false,
+  // One app and one fake Douban serve every spec, and each spec resets the fake: no parallel specs.
+  workers: 1,
+  forbidOnly: !!process.env.CI,
+  // No retries: a spec that needs one is a bug to fix, not noise to hide.
+  retries: 0,
+  reporter: process.env.CI ? 'line' : 'list',
+  use: {
+    baseURL: `http://127.0.0.1:${APP_PORT}`,
+    trace: 'retain-on-failure',
+    launchOptions: {
+      // Debian's Chromium: Playwright's own browser downloads do not work offline.
+      executablePath: process.env.CHROMIUM_PATH || '/usr/bin/chromium',
+      args: [
+        '--no-sandbox',
+        '--disable-gpu',
+        '--disable-dev-shm-usage',
+        '--disable-background-networking',
+        '--disable-component-update',
+        '--disable-sync',
+        '--no-first-run',
+        '--disable-quic',
+      ],
+    },
+  },
+  webServer: [
+    {
+      command: `node --import tsx scripts/fake-douban/main.ts --port ${FAKE_PORT}`,
+      url: `${fakeUrl}/__fake/health`,
+      reuseExistingServer: !process.env.CI,
+      stdout: 'ignore',
+      stderr: 'pipe',
+      timeout: 30_000,
+    },
+    {
+      command: `npx next start -p ${APP_PORT} -H 127.0.0.1`,
+      url: `http://127.0.0.1:${APP_PORT}/api/health`,
+      reuseExistingServer: !process.env.CI,
+      stdout: 'ignore',
+      stderr: 'pipe',
+      timeout: 60_000,
+      env: {
+        DOUBAN_BASE_URL: fakeUrl,
+        DOUBAN_IMAGE_ORIGIN: fakeUrl,
+        POLL_INTERVAL_MS: '500',
+        POLL_BACKOFF_MAX_MS: '1000',
+        NEXT_TELEMETRY_DISABLED: '1',
+        // `next start` must read the folder `next build` wrote (next.config.js reads NEXT_DIST_DIR).
+        ...(process.env.NEXT_DIST_DIR ? { NEXT_DIST_DIR: process.env.NEXT_DIST_DIR } : {}),
+      },
+    },
+  ],
+});
