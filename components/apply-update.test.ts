@@ -1,0 +1,124 @@
+import { describe, expect, it } from 'vitest';
+import type { BoardSnapshot, Movie } from '@/lib/types';
+import { applyUpdate } from './apply-update';
+import { arrangeMovies } from './arrange-movies';
+import { describeChanges } from './describe-changes';
+
+const movie = (id: string, overrides: Partial<Movie> = {}): Movie => ({
+  id,
+  category: 'nowplaying',
+  title: `电影${id}`,
+  score: 7,
+  votes: 100,
+  stars: 35,
+  year: 2024,
+  duration: null,
+  regions: [],
+  directors: [],
+  actors: [],
+  posterUrl: null,
+  url: `https://movie.douban.com/subject/${id}/`,
+  ticketUrl: null,
+  releaseDate: null,
+  wish: null,
+  ...overrides,
+});
+
+const board = (): BoardSnapshot => ({
+  city: 'shanghai',
+  version: 10,
+  fetchedAt: '2026-11-25T00:00:00.000Z',
+  stale: false,
+  source: 'douban',
+  nowPlaying: [movie('1'), movie('2'), movie('3')],
+  upcoming: [movie('9', { category: 'upcoming', score: null, votes: null, stars: null })],
+});
+
+const update = (changes: Partial<Parameters<typeof applyUpdate>[1]>) => ({
+  city: 'shanghai',
+  version: 11,
+  fetchedAt: '2026-11-25T00:01:00.000Z',
+  added: [],
+  updated: [],
+  removed: [],
+  ...changes,
+});
+
+describe('applyUpdate', () => {
+  it('replaces updated movies in place and keeps the objects of the others', () => {
+    const before = board();
+    const after = applyUpdate(before, update({ updated: [movie('2', { score: 8 })] }));
+    expect(after.version).toBe(11);
+    expect(after.nowPlaying.map((m) => [m.id, m.score])).toEqual([
+      ['1', 7],
+      ['2', 8],
+      ['3', 7],
+    ]);
+    expect(after.nowPlaying[0]).toBe(before.nowPlaying[0]);
+    expect(after.nowPlaying[2]).toBe(before.nowPlaying[2]);
+  });
+
+  it('adds new movies to their list and drops removed ones', () => {
+    const after = applyUpdate(board(), update({ added: [movie('4')], removed: ['1'] }));
+    expect(after.nowPlaying.map((m) => m.id)).toEqual(['4', '2', '3']);
+  });
+
+  it('moves a movie that opened from upcoming to now playing', () => {
+    const opened = movie('9', { score: 6.5 });
+    const after = applyUpdate(board(), update({ updated: [opened] }));
+    expect(after.upcoming).toEqual([]);
+    expect(after.nowPlaying.map((m) => m.id)).toContain('9');
+  });
+});
+
+describe('describeChanges', () => {
+  it('marks rises, falls, unrated scores and new movies, and keeps the place of leaving ones', () => {
+    const changes = describeChanges(
+      board(),
+      update({
+        updated: [movie('1', { score: 7.5 }), movie('2', { score: 6 }), movie('3', { votes: 101 })],
+        added: [movie('4')],
+        removed: ['2'],
+      }),
+    );
+    expect(changes.cues.get('1')).toMatchObject({ kind: 'up', from: 7, to: 7.5 });
+    expect(changes.cues.get('2')).toMatchObject({ kind: 'down', from: 7, to: 6 });
+    expect(changes.cues.has('3')).toBe(false);
+    expect(changes.cues.get('4')).toMatchObject({ kind: 'new' });
+    expect(changes.leaving.get('2')).toMatchObject({ index: 1 });
+  });
+});
+
+describe('arrangeMovies', () => {
+  const movies = [
+    movie('1', { title: '好东西', score: 9.1, votes: 500, directors: ['邵艺辉'] }),
+    movie('2', { title: '因果报应', score: null, votes: 50 }),
+    movie('3', { title: '阿凡达', score: 8, votes: 5000 }),
+  ];
+
+  it('sorts by score with unrated movies last, by votes, or by title', () => {
+    const ids = (sort: 'score' | 'votes' | 'title') =>
+      arrangeMovies({ movies, leaving: [], sort, query: '' }).map((row) => row.movie.id);
+    expect(ids('score')).toEqual(['1', '3', '2']);
+    expect(ids('votes')).toEqual(['3', '1', '2']);
+    expect(ids('title')).toEqual(['3', '1', '2']);
+  });
+
+  it('filters by title, director or actor, and keeps a leaving movie at its old place', () => {
+    expect(
+      arrangeMovies({ movies, leaving: [], sort: 'default', query: '邵艺辉' }).map((r) => r.movie.id),
+    ).toEqual(['1']);
+    const rows = arrangeMovies({
+      movies,
+      leaving: [{ movie: movie('7'), index: 1 }],
+      sort: 'default',
+      query: '',
+    });
+    expect(rows.map((r) => [r.movie.id, r.leaving])).toEqual([
+      ['1', false],
+      ['7', true],
+      ['2', false],
+      ['3', false],
+    ]);
+  });
+});
