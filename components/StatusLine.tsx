@@ -2,7 +2,7 @@ import type { BoardSnapshot, BoardStatus } from '@/lib/types';
 import { formatDate, formatTime } from './format-time';
 import type { ConnectionState } from './use-board-stream';
 
-export type StatusState = 'live' | 'stale' | 'connecting' | 'reconnecting';
+export type StatusState = 'live' | 'stale' | 'degraded' | 'connecting' | 'reconnecting';
 
 function upstreamText(board: BoardSnapshot, status: BoardStatus | null): string {
   if (board.source === 'none') {
@@ -29,12 +29,15 @@ export function StatusLine({
   status: BoardStatus | null;
   lastChangeAt: string | null;
 }) {
-  const stale = board.source !== 'douban' || (status ? status.state === 'stale' : board.stale);
-  const state: StatusState = connection === 'open' ? (stale ? 'stale' : 'live') : connection;
+  const degraded = status?.state === 'degraded';
+  const stale = !degraded && (board.source !== 'douban' || (status ? status.state === 'stale' : board.stale));
+  const state: StatusState =
+    connection === 'open' ? (degraded ? 'degraded' : stale ? 'stale' : 'live') : connection;
   const messages: string[] = [];
   if (connection === 'connecting') messages.push('正在连接实时更新…');
   if (connection === 'reconnecting') messages.push('连接中断，正在重新连接…');
-  if (stale) messages.push(upstreamText(board, status));
+  if (degraded) messages.push('服务器暂时与集群失去联系，显示最后收到的数据，恢复后自动更新');
+  else if (stale) messages.push(upstreamText(board, status));
   else if (connection === 'open') messages.push('实时更新中');
   const when = lastChangeAt
     ? `最近变化 ${formatTime(lastChangeAt)}`

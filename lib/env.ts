@@ -32,6 +32,10 @@ export interface Env {
   /** How many updates per city are kept for Last-Event-ID replay. */
   historyLimit: number;
   defaultCity: string;
+  /** Share pollers, versions, history and events with other instances through this Redis; null: in memory. */
+  redisUrl: string | null;
+  /** Prefix of every Redis key and channel, so several apps can share one Redis. */
+  redisPrefix: string;
   /** Least severe log line written: debug, info, warn or error. */
   logLevel: 'debug' | 'info' | 'warn' | 'error';
 }
@@ -70,6 +74,13 @@ export function readEnv(source: Record<string, string | undefined>): Env {
   if (!/^[a-z0-9]{1,40}$/.test(defaultCity))
     problems.push(`DEFAULT_CITY=${JSON.stringify(defaultCity)} is not a city slug`);
 
+  const redisUrl = source.REDIS_URL?.trim() || null;
+  if (redisUrl && !/^rediss?:\/\/\S+$/.test(redisUrl)) {
+    problems.push('REDIS_URL is not a redis:// or rediss:// URL');
+  }
+  const redisPrefix = source.REDIS_PREFIX?.trim() || 'nowshowing:';
+  if (!/^[\w:.-]{1,50}$/.test(redisPrefix))
+    problems.push(`REDIS_PREFIX=${JSON.stringify(redisPrefix)} is not valid`);
   const logLevel = (source.LOG_LEVEL?.trim() || 'info') as Env['logLevel'];
   if (!['debug', 'info', 'warn', 'error'].includes(logLevel)) {
     problems.push(`LOG_LEVEL=${JSON.stringify(logLevel)} is not one of debug, info, warn, error`);
@@ -89,6 +100,8 @@ export function readEnv(source: Record<string, string | undefined>): Env {
     sseMaxQueueBytes: number('SSE_MAX_QUEUE_BYTES', 4 * 1024 * 1024, atLeast(1024)),
     historyLimit: number('HISTORY_LIMIT', 200, atLeast(1)),
     defaultCity,
+    redisUrl,
+    redisPrefix,
     logLevel,
   };
   if (problems.length > 0) {

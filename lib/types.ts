@@ -71,15 +71,23 @@ export interface BoardUpdate {
   removed: string[];
 }
 
-export type UpstreamState = 'live' | 'stale';
+/**
+ * `live`: Douban answers and the board is current. `stale`: Douban does not answer; the board is the
+ * last good one. `degraded`: this server lost the store it shares with the other instances (Redis);
+ * the board is the last one it had, and it catches up when the store returns.
+ */
+export type BoardState = 'live' | 'stale' | 'degraded';
 
-/** The `status` SSE event, sent when upstream health changes. */
+/** The `status` SSE event, sent when the board's health changes. */
 export interface BoardStatus {
   city: string;
-  state: UpstreamState;
+  state: BoardState;
   /** ISO time since when this state holds. */
   since: string;
-  /** Why the board is stale (e.g. "http-403", "timeout", "not-a-nowplaying-page"); null when live. */
+  /**
+   * Why the board is not live: Douban's failure (e.g. "http-403", "timeout", "not-a-nowplaying-page")
+   * or "redis-unavailable" when degraded; null when live.
+   */
   reason: string | null;
   /** ISO time of the last successful fetch, null if there never was one. */
   lastSuccessAt: string | null;

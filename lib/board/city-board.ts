@@ -1,5 +1,7 @@
 import 'server-only';
-import type { BoardMessage, Bus } from '@/lib/bus/bus';
+import type { Bus, BusMessage, BusState, StoredBoard } from '@/lib/bus/bus';
+import { nextVersion } from '@/lib/bus/next-version';
+import { BadBusMessage, parsePayload } from '@/lib/bus/parse-bus-message';
 import { UpstreamError } from '@/lib/douban/upstream-error';
 import { env } from '@/lib/env';
 import { logEvent } from '@/lib/log';
@@ -7,9 +9,9 @@ import { encodeEvent, encodeRetry } from '@/lib/sse/encode-event';
 import { trackSession, untrackSession } from '@/lib/sse/session-ticker';
 import { SseSession } from '@/lib/sse/sse-session';
 import type { BoardSnapshot, BoardSource, BoardStatus, BoardUpdate, NowPlayingPage } from '@/lib/types';
+import { applyMovieDiff } from './apply-movie-diff';
 import { createPoller, type Poller } from './create-poller';
 import { diffMovies, isEmptyDiff } from './diff-movies';
-import { nextVersion } from './next-version';
 
 export interface CityBoardOptions {
   city: string;
@@ -19,25 +21,42 @@ export interface CityBoardOptions {
   saved: (NowPlayingPage & { recordedAt: string }) | null;
 }
 
-const retryChunk = () => encodeRetry(env.sseRetryMs);
+interface Recorded {
+  message: BusMessage;
+  chunk: Uint8Array;
+}
+
+const encodeMessage = (message: BusMessage) =>
+  encodeEvent({ event: message.name, id: message.version ?? undefined, data: message.data });
 
 /**
- * One city's board: the current movies and their version, upstream health, the bounded history of
- * changes for Last-Event-ID, the open streams, and the poller that keeps it fresh while watched.
- * Every event is encoded once here and the same bytes go to every stream of the city.
+ * One city's board in this process: the movies and their version, Douban's health, the bounded
+ * history of changes for Last-Event-ID, the open streams, and the poller that keeps it fresh while
+ * watched. Every change arrives as a bus message, also the ones this instance publishes, so every
+ * instance of a cluster holds the same board; each message is encoded once and the same bytes go to
+ * every stream of the city.
  */
 export class CityBoard {
   readonly city: string;
+  /** Resolves once the board holds what the shared store has (at once in memory mode). */
+  readonly ready: Promise<void>;
   private readonly bus: Bus;
   private readonly fetchPage: CityBoardOptions['fetchPage'];
   private readonly poller: Poller;
   private readonly sessions = new Set<SseSession>();
-  private readonly history: BoardMessage[] = [];
+  private history: Recorded[] = [];
   private version: number;
   private page: NowPlayingPage;
   private fetchedAt: string | null;
   private source: BoardSource;
-  private status: BoardStatus;
+  /** Douban's health as the polling instance reports it. */
+  private upstream: BoardStatus;
+  /** Since when this instance has lost the shared store, or null. */
+  private degradedSince: string | null = null;
+  private queued: BusMessage[] | null = null;
+  /** False while the board is this instance's own start-up board, not yet one the cluster shares. */
+  private shared = false;
+  private catchingUp: Promise<void> | null = null;
   private snapshotJson: string | null = null;
   private snapshotChunk: Uint8Array | null = null;
   private statusChunk: Uint8Array | null = null;
@@ -50,21 +69,20 @@ export class CityBoard {
     this.page = { nowPlaying: saved?.nowPlaying ?? [], upcoming: saved?.upcoming ?? [] };
     this.fetchedAt = saved?.recordedAt ?? null;
     this.source = saved ? 'saved' : 'none';
-    this.status = {
-      city,
-      state: 'stale',
-      since: new Date().toISOString(),
-      reason: 'not-fetched-yet',
-      lastSuccessAt: null,
-    };
+    const now = new Date().toISOString();
+    this.upstream = { city, state: 'stale', since: now, reason: 'not-fetched-yet', lastSuccessAt: null };
+    if (bus.state() === 'down') this.degradedSince = now;
     this.poller = createPoller({
       run: () => this.poll(),
       intervalMs: env.pollIntervalMs,
       jitter: env.pollJitter,
       backoffMaxMs: env.pollBackoffMaxMs,
       graceMs: env.pollGraceMs,
+      lease: bus.lease(city),
     });
-    bus.subscribe(city, (message) => this.receive(message));
+    // Until the stored board is loaded, messages wait, so none is applied to the wrong version.
+    this.queued = bus.mode === 'memory' ? null : [];
+    this.ready = this.queued ? this.catchUp() : Promise.resolve();
   }
 
   /** The board as GET /api/movies and the `snapshot` event give it. */
@@ -74,25 +92,18 @@ export class CityBoard {
 
   /** The snapshot's JSON, serialized once per change. */
   snapshotText(): string {
-    this.snapshotJson ??= JSON.stringify({
-      city: this.city,
-      version: this.version,
-      fetchedAt: this.fetchedAt,
-      stale: this.status.state === 'stale' || this.source !== 'douban',
-      source: this.source,
-      nowPlaying: this.page.nowPlaying,
-      upcoming: this.page.upcoming,
-    } satisfies BoardSnapshot);
+    this.snapshotJson ??= JSON.stringify(this.composeSnapshot());
     return this.snapshotJson;
   }
 
   health() {
     return {
-      ...this.status,
+      ...this.status(),
       version: this.version,
       source: this.source,
       streams: this.sessions.size,
-      polling: this.poller.active,
+      polling: this.poller.leader,
+      leader: this.poller.leader,
     };
   }
 
@@ -102,9 +113,9 @@ export class CityBoard {
   }
 
   /**
-   * Opens one client's stream: `retry`, then the updates after `lastEventId` when the history holds
-   * them all (or nothing, if the client is current), else a snapshot; then the upstream status; then
-   * every event as it happens. The client counts as a viewer until its stream ends.
+   * Opens one client's stream: `retry`, then the events after `lastEventId` when the history holds
+   * them all (nothing, if the client is current), else a snapshot; then the status; then every event
+   * as it happens. The client counts as a viewer until its stream ends. Call after `ready`.
    */
   openStream({
     lastEventId,
@@ -114,7 +125,11 @@ export class CityBoard {
     signal?: AbortSignal;
   }): ReadableStream<Uint8Array> {
     const missed = this.replayAfter(lastEventId);
-    const initial = [retryChunk(), ...(missed ?? [this.encodedSnapshot()]), this.encodedStatus()];
+    const initial = [
+      encodeRetry(env.sseRetryMs),
+      ...(missed ?? [this.encodedSnapshot()]),
+      this.encodedStatus(),
+    ];
     const session = new SseSession({
       initial,
       signal,
@@ -129,6 +144,58 @@ export class CityBoard {
     return session.stream;
   }
 
+  /** Every event of this city from the bus (its own included): applied once, recorded, sent out. */
+  receive(message: BusMessage): void {
+    if (this.queued) {
+      this.queued.push(message);
+      return;
+    }
+    let parsed: ReturnType<typeof parsePayload>;
+    try {
+      parsed = parsePayload(message);
+    } catch (error) {
+      if (!(error instanceof BadBusMessage)) throw error;
+      logEvent('warn', 'bad-bus-message', { city: this.city, why: error.message });
+      return;
+    }
+    if (parsed.name === 'status') {
+      if (JSON.stringify(parsed.payload) === JSON.stringify(this.upstream)) return;
+      this.upstream = parsed.payload;
+      this.statusChanged();
+      return;
+    }
+    // Our own events come back from Redis after we applied them: a version we hold is done.
+    if ((message.version as number) <= this.version) return;
+    if (parsed.name === 'update') {
+      if (message.previous !== this.version) {
+        void this.catchUp();
+        return;
+      }
+      this.page = applyMovieDiff(this.page, parsed.payload);
+      this.source = 'douban';
+    } else {
+      this.page = { nowPlaying: parsed.payload.nowPlaying, upcoming: parsed.payload.upcoming };
+      this.source = parsed.payload.source;
+    }
+    this.version = message.version as number;
+    this.shared = true;
+    this.fetchedAt = parsed.payload.fetchedAt;
+    this.invalidateSnapshot();
+    this.record(message, encodeMessage(message));
+  }
+
+  /** The shared store dropped or returned: say so to every stream, and catch up when it is back. */
+  async onBusState(state: BusState): Promise<void> {
+    if (state === 'down') {
+      this.degradedSince ??= new Date().toISOString();
+      this.statusChanged();
+      return;
+    }
+    await this.catchUp();
+    this.degradedSince = null;
+    this.statusChanged();
+  }
+
   private readonly onSessionClose = (session: SseSession, reason: string) => {
     if (!this.sessions.delete(session)) return;
     untrackSession(session);
@@ -136,91 +203,175 @@ export class CityBoard {
     logEvent('debug', 'stream-closed', { city: this.city, reason, streams: this.sessions.size });
   };
 
+  private status(): BoardStatus {
+    if (!this.degradedSince) return this.upstream;
+    return { ...this.upstream, state: 'degraded', since: this.degradedSince, reason: 'redis-unavailable' };
+  }
+
+  private composeSnapshot(): BoardSnapshot {
+    return {
+      city: this.city,
+      version: this.version,
+      fetchedAt: this.fetchedAt,
+      stale: this.status().state !== 'live' || this.source !== 'douban',
+      source: this.source,
+      nowPlaying: this.page.nowPlaying,
+      upcoming: this.page.upcoming,
+    };
+  }
+
   private replayAfter(lastEventId: number | null): Uint8Array[] | null {
     if (lastEventId === null) return null;
     if (lastEventId === this.version) return [];
-    const start = this.history.findIndex((message) => message.previous === lastEventId);
-    return start === -1 ? null : this.history.slice(start).map((message) => message.chunk);
+    const start = this.history.findIndex(({ message }) => message.previous === lastEventId);
+    return start === -1 ? null : this.history.slice(start).map(({ chunk }) => chunk);
   }
 
+  /** Only the instance that holds the city's lease polls (every instance, in memory mode). */
   private async poll(): Promise<boolean> {
     const startedAt = Date.now();
+    let page: NowPlayingPage;
     try {
-      const page = await this.fetchPage(this.city);
-      // Status first, so the snapshot or update that follows already reads as live.
-      this.setStatus('live', null);
-      this.apply(page, new Date().toISOString());
-      logEvent('debug', 'poll-ok', { city: this.city, ms: Date.now() - startedAt, version: this.version });
-      return true;
+      page = await this.fetchPage(this.city);
     } catch (error) {
       const reason = error instanceof UpstreamError ? error.reason : 'internal';
       if (!(error instanceof UpstreamError))
         logEvent('error', 'poll-crashed', { city: this.city, error: String(error) });
-      this.setStatus('stale', reason);
       logEvent('warn', 'poll-failed', { city: this.city, reason, ms: Date.now() - startedAt });
+      await this.publishStatus('stale', reason).catch((cause) => this.logPublishFailure(cause));
       return false;
     }
+    try {
+      // Status first, so the snapshot or update that follows already reads as live.
+      await this.publishStatus('live', null);
+      await this.publishPage(page, new Date().toISOString());
+      logEvent('debug', 'poll-ok', { city: this.city, ms: Date.now() - startedAt, version: this.version });
+    } catch (cause) {
+      // Douban answered; the shared store did not take it. The next poll diffs again.
+      this.logPublishFailure(cause);
+    }
+    return true;
   }
 
-  private apply(page: NowPlayingPage, fetchedAt: string): void {
-    const previous = this.version;
+  private logPublishFailure(cause: unknown): void {
+    logEvent('warn', 'publish-failed', { city: this.city, error: String(cause) });
+  }
+
+  private async publishStatus(state: 'live' | 'stale', reason: string | null): Promise<void> {
+    const now = new Date().toISOString();
+    if (this.upstream.state === state && this.upstream.reason === reason) {
+      if (state === 'live') this.upstream = { ...this.upstream, lastSuccessAt: now };
+      this.statusChunk = null;
+      return;
+    }
+    const lastSuccessAt = state === 'live' ? now : this.upstream.lastSuccessAt;
+    const status: BoardStatus = { city: this.city, state, since: now, reason, lastSuccessAt };
+    await this.publish(
+      { city: this.city, name: 'status', version: null, previous: null, data: JSON.stringify(status) },
+      null,
+    );
+  }
+
+  private async publishPage(page: NowPlayingPage, fetchedAt: string): Promise<void> {
     const wasLive = this.source === 'douban';
     const diff = diffMovies(
       [...this.page.nowPlaying, ...this.page.upcoming],
       [...page.nowPlaying, ...page.upcoming],
     );
-    this.page = page;
-    this.fetchedAt = fetchedAt;
-    this.source = 'douban';
-    this.invalidateSnapshot();
-    if (wasLive && isEmptyDiff(diff)) return;
-    this.version = nextVersion(previous);
-    this.invalidateSnapshot();
+    if (wasLive && isEmptyDiff(diff)) {
+      this.fetchedAt = fetchedAt;
+      this.invalidateSnapshot();
+      return;
+    }
+    const previous = this.version;
+    const version = await this.bus.nextVersion(this.city, previous);
+    if (previous !== this.version) return; // Another event moved the board meanwhile; the next poll diffs again.
+    const next = wasLive ? applyMovieDiff(this.page, diff) : page;
+    const snapshot: BoardSnapshot = {
+      city: this.city,
+      version,
+      fetchedAt,
+      stale: false,
+      source: 'douban',
+      ...next,
+    };
+    const snapshotJson = JSON.stringify(snapshot);
     // Saved data replaced by Douban's is a new board, not a change of the old one: send it whole.
-    if (!wasLive) {
-      this.publish({ name: 'snapshot', previous, chunk: this.encodedSnapshot() });
-      return;
-    }
-    const update: BoardUpdate = { city: this.city, version: this.version, fetchedAt, ...diff };
-    this.publish({
-      name: 'update',
-      previous,
-      chunk: encodeEvent({ event: 'update', id: this.version, data: JSON.stringify(update) }),
+    const data = wasLive
+      ? JSON.stringify({ city: this.city, version, fetchedAt, ...diff } satisfies BoardUpdate)
+      : snapshotJson;
+    await this.publish(
+      { city: this.city, name: wasLive ? 'update' : 'snapshot', version, previous, data },
+      snapshotJson,
+    );
+  }
+
+  private async publish(message: BusMessage, snapshotJson: string | null): Promise<void> {
+    if (await this.bus.publish(message, snapshotJson)) this.receive(message);
+    else logEvent('info', 'publish-refused', { city: this.city, why: 'lease lost' });
+  }
+
+  /**
+   * Brings the board up to what the shared store holds: the events after our version when the
+   * store's history has them all (sent to every stream as they are), else the stored snapshot
+   * (sent as a `snapshot`). A store that cannot be read leaves the board as it is.
+   */
+  private catchUp(): Promise<void> {
+    this.catchingUp ??= (async () => {
+      let stored: StoredBoard | null = null;
+      try {
+        stored = await this.bus.load(this.city);
+      } catch (error) {
+        logEvent('warn', 'catch-up-failed', { city: this.city, error: String(error) });
+      }
+      const queued = this.queued ?? [];
+      this.queued = null;
+      if (stored) this.adopt(stored);
+      for (const message of queued) this.receive(message);
+    })().finally(() => {
+      this.catchingUp = null;
     });
+    return this.catchingUp;
   }
 
-  private publish({ name, previous, chunk }: Pick<BoardMessage, 'name' | 'previous' | 'chunk'>): void {
-    this.bus.publish({ city: this.city, name, version: this.version, previous, chunk });
-  }
-
-  private setStatus(state: BoardStatus['state'], reason: string | null): void {
-    const now = new Date().toISOString();
-    const lastSuccessAt = state === 'live' ? now : this.status.lastSuccessAt;
-    if (this.status.state === state && this.status.reason === reason) {
-      this.status = { ...this.status, lastSuccessAt };
-      this.statusChunk = null;
+  private adopt(stored: StoredBoard): void {
+    if (stored.status)
+      this.receive({ city: this.city, name: 'status', version: null, previous: null, data: stored.status });
+    if (!stored.snapshot) return;
+    const version = (JSON.parse(stored.snapshot) as { version?: unknown }).version;
+    if (typeof version !== 'number' || version === this.version) return;
+    const start = stored.history.findIndex((message) => message.previous === this.version);
+    if (version > this.version && start !== -1 && stored.history.at(-1)?.version === version) {
+      for (const message of stored.history.slice(start)) this.receive(message);
       return;
     }
-    this.status = { city: this.city, state, since: now, reason, lastSuccessAt };
+    const snapshot: BusMessage = {
+      city: this.city,
+      name: 'snapshot',
+      version,
+      previous: null,
+      data: stored.snapshot,
+    };
+    // A store that lost its data (restarted without persistence) must not move a shared board back;
+    // our start-up board (numbered by our clock) gives way to the cluster's at once.
+    if (version < this.version && this.shared) return;
+    if (!this.shared) this.version = 0;
+    this.receive(snapshot);
+    this.history = stored.history.map((message) => ({ message, chunk: encodeMessage(message) }));
+  }
+
+  private record(message: BusMessage, chunk: Uint8Array): void {
+    this.history.push({ message, chunk });
+    if (this.history.length > env.historyLimit)
+      this.history.splice(0, this.history.length - env.historyLimit);
+    for (const session of this.sessions) session.write(chunk);
+  }
+
+  private statusChanged(): void {
     this.statusChunk = null;
     this.invalidateSnapshot();
-    this.bus.publish({
-      city: this.city,
-      name: 'status',
-      version: null,
-      previous: null,
-      chunk: this.encodedStatus(),
-    });
-  }
-
-  /** Events from the bus: remembered for replay when they carry a version, and sent to every stream. */
-  private receive(message: BoardMessage): void {
-    if (message.version !== null) {
-      this.history.push(message);
-      if (this.history.length > env.historyLimit)
-        this.history.splice(0, this.history.length - env.historyLimit);
-    }
-    for (const session of this.sessions) session.write(message.chunk);
+    const chunk = this.encodedStatus();
+    for (const session of this.sessions) session.write(chunk);
   }
 
   private encodedSnapshot(): Uint8Array {
@@ -229,7 +380,7 @@ export class CityBoard {
   }
 
   private encodedStatus(): Uint8Array {
-    this.statusChunk ??= encodeEvent({ event: 'status', data: JSON.stringify(this.status) });
+    this.statusChunk ??= encodeEvent({ event: 'status', data: JSON.stringify(this.status()) });
     return this.statusChunk;
   }
 

@@ -1,4 +1,5 @@
 import 'server-only';
+import type { Lease } from '@/lib/bus/bus';
 
 export interface PollerOptions {
   /** One poll; resolves true on success, false on failure (it must not reject). */
@@ -10,6 +11,11 @@ export interface PollerOptions {
   backoffMaxMs: number;
   /** How long polling goes on after the last watcher left. */
   graceMs: number;
+  /**
+   * With several instances, only the holder of the city's lease polls. Every active instance knocks
+   * every half interval: the holder renews, the others take over when it is gone. None: always poll.
+   */
+  lease: Lease | null;
 }
 
 export interface Poller {
@@ -23,36 +29,63 @@ export interface Poller {
    */
   refresh(maxWaitMs: number): Promise<void>;
   readonly watchers: number;
-  /** Whether polling is scheduled (watchers, or within the grace period after the last one). */
+  /** Whether this instance keeps the city fresh (viewers or grace period), leader or not. */
   readonly active: boolean;
+  /** Whether this instance is the one that polls (always, without a lease). */
+  readonly leader: boolean;
   stop(): void;
 }
 
 /**
- * Demand-driven polling for one city: one request per interval however many viewers watch, nothing
- * while nobody does, and exponential backoff with jitter while the upstream fails.
+ * Demand-driven polling for one city: one request per interval however many viewers watch, across
+ * every instance when there is a lease; nothing while nobody watches; exponential backoff with jitter
+ * while the upstream fails.
  */
 export function createPoller(options: PollerOptions): Poller {
+  const { lease, intervalMs } = options;
   let watchers = 0;
   let active = false;
+  let leader = lease === null;
   let failures = 0;
   let nextDueAt = 0;
   let inflight: Promise<void> | null = null;
   let pollTimer: ReturnType<typeof setTimeout> | null = null;
   let graceTimer: ReturnType<typeof setTimeout> | null = null;
 
+  const jittered = (ms: number) => Math.round(ms * (1 + options.jitter * (2 * Math.random() - 1)));
   const delayAfter = () => {
-    const base = failures === 0 ? options.intervalMs : options.intervalMs * 2 ** (failures - 1);
-    const capped = Math.min(base, Math.max(options.backoffMaxMs, options.intervalMs));
-    return Math.round(capped * (1 + options.jitter * (2 * Math.random() - 1)));
+    const base = failures === 0 ? intervalMs : intervalMs * 2 ** (failures - 1);
+    return jittered(Math.min(base, Math.max(options.backoffMaxMs, intervalMs)));
+  };
+  // A lease holder must renew well within the lease's time to live, whatever its poll schedule.
+  const wait = (ms: number) => (lease ? Math.min(ms, jittered(intervalMs / 2)) : ms);
+
+  const holdsLease = async (): Promise<boolean> => {
+    if (!lease) return true;
+    let held: { lastPolledAt: number | null } | null = null;
+    try {
+      held = await lease.acquire();
+    } catch {
+      // The store is unreachable: nobody can publish, so nobody polls.
+    }
+    if (held && !leader) nextDueAt = held.lastPolledAt === null ? 0 : held.lastPolledAt + intervalMs;
+    leader = held !== null;
+    return leader;
+  };
+
+  const tick = async (): Promise<void> => {
+    if ((await holdsLease()) && Date.now() >= nextDueAt) {
+      lease?.markPolled(Date.now()).catch(() => {});
+      const ok = await options.run();
+      failures = ok ? 0 : failures + 1;
+      nextDueAt = Date.now() + delayAfter();
+    }
+    if (active) schedule(wait(leader ? nextDueAt - Date.now() : intervalMs / 2));
   };
 
   const poll = (): Promise<void> => {
-    inflight ??= options.run().then((ok) => {
-      failures = ok ? 0 : failures + 1;
-      nextDueAt = Date.now() + delayAfter();
+    inflight ??= tick().finally(() => {
       inflight = null;
-      if (active) schedule(nextDueAt - Date.now());
     });
     return inflight;
   };
@@ -74,6 +107,10 @@ export function createPoller(options: PollerOptions): Poller {
     if (pollTimer) clearTimeout(pollTimer);
     if (graceTimer) clearTimeout(graceTimer);
     pollTimer = graceTimer = null;
+    if (lease && leader) {
+      leader = false;
+      lease.release().catch(() => {});
+    }
   };
 
   return {
@@ -84,7 +121,7 @@ export function createPoller(options: PollerOptions): Poller {
       if (active) return;
       active = true;
       // A poll in flight reschedules itself when it settles.
-      if (!inflight) schedule(nextDueAt - Date.now());
+      if (!inflight) schedule(lease ? 0 : nextDueAt - Date.now());
     },
     unwatch() {
       watchers = Math.max(0, watchers - 1);
@@ -93,7 +130,7 @@ export function createPoller(options: PollerOptions): Poller {
       graceTimer.unref?.();
     },
     async refresh(maxWaitMs) {
-      if (!inflight && !active && Date.now() >= nextDueAt) void poll();
+      if (!inflight && !active && (lease || Date.now() >= nextDueAt)) void poll();
       if (!inflight) return;
       let timer: ReturnType<typeof setTimeout> | undefined;
       await Promise.race([
@@ -107,6 +144,9 @@ export function createPoller(options: PollerOptions): Poller {
     },
     get active() {
       return active;
+    },
+    get leader() {
+      return active && leader;
     },
     stop,
   };

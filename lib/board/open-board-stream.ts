@@ -15,13 +15,16 @@ const streamHeaders = {
  * or `lastEventId` (query), then answers with the city's live event stream. Only validated values
  * reach the stream; nothing from the request is echoed into it.
  */
-export function openBoardStream(request: Request): Response {
+export async function openBoardStream(request: Request): Promise<Response> {
   const url = new URL(request.url);
   const city = parseCity(url.searchParams.get('city'));
   const lastEventId = parseLastEventId({
     header: request.headers.get('last-event-id'),
     query: url.searchParams.get('lastEventId'),
   });
-  const stream = getBoard(city.slug).openStream({ lastEventId, signal: request.signal });
+  const board = getBoard(city.slug);
+  // With Redis, a board this instance has not served yet first loads the cluster's board and history.
+  await board.ready;
+  const stream = board.openStream({ lastEventId, signal: request.signal });
   return new Response(stream, { headers: streamHeaders });
 }

@@ -13,6 +13,7 @@ const maxWaitMs = 2_500;
  */
 export async function readBoard({ city }: { city: string }): Promise<BoardSnapshot> {
   const board = getBoard(city);
+  await board.ready;
   await board.refresh(Math.min(maxWaitMs, env.doubanTimeoutMs));
   return board.snapshot();
 }
@@ -20,6 +21,7 @@ export async function readBoard({ city }: { city: string }): Promise<BoardSnapsh
 /** The same, as the JSON text the board serialized once for this version. */
 export async function readBoardJson({ city }: { city: string }): Promise<string> {
   const board = getBoard(city);
+  await board.ready;
   await board.refresh(Math.min(maxWaitMs, env.doubanTimeoutMs));
   return board.snapshotText();
 }

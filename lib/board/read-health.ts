@@ -1,9 +1,15 @@
 import 'server-only';
 import { countSessions } from '@/lib/sse/session-ticker';
-import { listBoards } from './get-board';
+import { getBus, listBoards } from './get-board';
 
-/** What an operator (and the tests) need to see: per city its upstream state, streams and polling. */
+/** What an operator (and the tests) need to see: the shared store, and per city its state and streams. */
 export function readHealth() {
-  const cities = listBoards().map((board) => board.health());
-  return { ok: true, streams: countSessions(), cities };
+  const bus = getBus();
+  return {
+    ok: true,
+    instance: bus.instance,
+    streams: countSessions(),
+    redis: { state: bus.state() },
+    cities: listBoards().map((board) => board.health()),
+  };
 }

@@ -1,23 +1,71 @@
 import type { BoardEventName } from '@/lib/types';
 
-/** One event of one city's board, encoded once and shared by every stream of that city. */
-export interface BoardMessage {
+/**
+ * One event of one city's board as it travels between instances: the SSE event name, its id
+ * (`version`; null for status events, which do not change the board), the version it follows
+ * (updates: what a board must hold to apply it), and its JSON payload, exactly as sent to browsers.
+ */
+export interface BusMessage {
   city: string;
   name: BoardEventName;
-  /** The SSE id; `null` for events that do not change the board (status). */
   version: number | null;
-  /** The version this event follows (updates only): what a resuming client must hold to apply it. */
   previous: number | null;
-  /** The whole SSE block, ready to enqueue. */
-  chunk: Uint8Array;
+  data: string;
+}
+
+/** A city's board as the shared store holds it, for an instance that joins or catches up. */
+export interface StoredBoard {
+  /** The current snapshot's JSON, null if no instance has published one yet. */
+  snapshot: string | null;
+  /** The current upstream status's JSON. */
+  status: string | null;
+  /** The latest versioned events, oldest first. */
+  history: BusMessage[];
+}
+
+/** `disabled`: in-memory mode, nothing shared. `ready`/`down`: the shared store's connection. */
+export type BusState = 'disabled' | 'ready' | 'down';
+
+/**
+ * The right to poll one city, held by one instance of the cluster at a time (a Redis lease). The
+ * in-memory bus has none: the single process always polls.
+ */
+export interface Lease {
+  /**
+   * Takes the lease if it is free or renews it if this instance holds it. Resolves the time of the
+   * cluster's last poll of the city when it is held, `null` when another instance holds it; rejects
+   * when the store cannot be reached (which counts as not holding it).
+   */
+  acquire(): Promise<{ lastPolledAt: number | null } | null>;
+  /** Records that the holder polls now, so a successor keeps the interval. */
+  markPolled(at: number): Promise<void>;
+  /** Gives the lease up (only if this instance holds it). */
+  release(): Promise<void>;
 }
 
 /**
- * How board events travel from the board that made them to the streams that send them. The default
- * is in memory, within one process; the same interface can carry them between instances.
+ * How board events travel from the instance that polls a city to every stream of that city, and
+ * where the shared parts of a board live. In memory (the default) this is one process; with Redis
+ * it is the cluster. `lib/board` and `lib/sse` use only this interface.
  */
 export interface Bus {
-  publish(message: BoardMessage): void;
-  /** Listens to one city's events; returns the function that stops listening. */
-  subscribe(city: string, listener: (message: BoardMessage) => void): () => void;
+  readonly mode: 'memory' | 'redis';
+  /** This instance's id in the cluster (logs, health, lease holder). */
+  readonly instance: string;
+  state(): BusState;
+  /** Called with the new state whenever the connection to the shared store drops or returns. */
+  onState(listener: (state: BusState) => void): void;
+  /** Every city's events, from this instance and the others; one subscription per process. */
+  subscribe(listener: (message: BusMessage) => void): () => void;
+  /**
+   * Stores the event as the city's latest state (with `snapshot`, the board's JSON after it) and
+   * sends it to every instance. Resolves false when this instance may no longer publish for the
+   * city (it lost the lease), so the poll's result is dropped rather than forked.
+   */
+  publish(message: BusMessage, snapshot: string | null): Promise<boolean>;
+  /** The version after `previous`: one sequence per city for the whole cluster, never below the clock. */
+  nextVersion(city: string, previous: number): Promise<number>;
+  /** The city's board as stored, or null in memory mode (there is nothing to load). */
+  load(city: string): Promise<StoredBoard | null>;
+  lease(city: string): Lease | null;
 }

@@ -1,24 +1,35 @@
 import 'server-only';
-import type { BoardMessage, Bus } from './bus';
+import { hostname } from 'node:os';
+import type { Bus, BusMessage } from './bus';
+import { nextVersion } from './next-version';
 
-/** The single-process bus: a listener set per city, called synchronously in publish order. */
+/**
+ * The single-process bus, the default: events go to this process's listeners synchronously, in
+ * publish order; nothing is stored (the boards in memory are the state) and there is no lease.
+ */
 export function createMemoryBus(): Bus {
-  const listeners = new Map<string, Set<(message: BoardMessage) => void>>();
+  const listeners = new Set<(message: BusMessage) => void>();
   return {
-    publish(message) {
-      for (const listener of listeners.get(message.city) ?? []) listener(message);
+    mode: 'memory',
+    instance: `${hostname()}-${process.pid}`,
+    state: () => 'disabled',
+    onState() {},
+    subscribe(listener) {
+      listeners.add(listener);
+      return () => listeners.delete(listener);
     },
-    subscribe(city, listener) {
-      let set = listeners.get(city);
-      if (!set) {
-        set = new Set();
-        listeners.set(city, set);
-      }
-      set.add(listener);
-      return () => {
-        set.delete(listener);
-        if (set.size === 0 && listeners.get(city) === set) listeners.delete(city);
-      };
+    async publish(message) {
+      for (const listener of listeners) listener(message);
+      return true;
+    },
+    async nextVersion(_city, previous) {
+      return nextVersion(previous);
+    },
+    async load() {
+      return null;
+    },
+    lease() {
+      return null;
     },
   };
 }

@@ -8,9 +8,9 @@ export const runtime = 'nodejs';
 export const maxDuration = 300;
 
 /** The live board of one city as Server-Sent Events; see the README's API section. */
-export function GET(request: Request): Response {
+export async function GET(request: Request): Promise<Response> {
   try {
-    return openBoardStream(request);
+    return await openBoardStream(request);
   } catch (error) {
     return toErrorResponse(error);
   }

@@ -1,0 +1,190 @@
+import 'server-only';
+import { randomBytes } from 'node:crypto';
+import { hostname } from 'node:os';
+import Redis, { type RedisOptions } from 'ioredis';
+import { logEvent } from '@/lib/log';
+import type { Bus, BusMessage, BusState, Lease, StoredBoard } from './bus';
+import { BadBusMessage, parseBusMessage } from './parse-bus-message';
+
+// Take the lease if free, renew it if ours; answer the cluster's last poll time, or nil if not ours.
+const acquireScript = `
+local holder = redis.call('GET', KEYS[1])
+if holder == ARGV[1] then redis.call('PEXPIRE', KEYS[1], ARGV[2])
+elseif not holder then redis.call('SET', KEYS[1], ARGV[1], 'PX', ARGV[2])
+else return false end
+return redis.call('GET', KEYS[2]) or ''`;
+
+const releaseScript = `
+if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('DEL', KEYS[1]) end
+return 0`;
+
+// One sequence per city, never below the clock or the caller's version, so ids only grow.
+const nextVersionScript = `
+local n = math.max(tonumber(redis.call('GET', KEYS[1]) or '0') + 1, tonumber(ARGV[1]), tonumber(ARGV[2]) + 1)
+redis.call('SET', KEYS[1], string.format('%d', n))
+return string.format('%d', n)`;
+
+// Fenced by the lease: an instance that lost it cannot overwrite the board. State, history and the
+// fan-out change together or not at all.
+const publishScript = `
+if redis.call('GET', KEYS[1]) ~= ARGV[1] then return 0 end
+if ARGV[4] == 'status' then redis.call('SET', KEYS[4], ARGV[5])
+else
+  redis.call('SET', KEYS[2], ARGV[5])
+  redis.call('XADD', KEYS[3], 'MAXLEN', '~', ARGV[6], '*', 'm', ARGV[3])
+end
+redis.call('PUBLISH', ARGV[2], ARGV[3])
+return 1`;
+
+/**
+ * The cluster bus on Redis (any Redis 6+, Upstash included). Per city: a lease (`SET NX PX`, renewed
+ * while polling) so one instance polls, one version sequence, the current snapshot and status, and
+ * the history as a Stream capped with MAXLEN. Events travel on ONE pub/sub channel through ONE
+ * subscriber connection per process, whatever the number of cities and streams. Connections retry
+ * with capped exponential backoff; while Redis is away the state is `down` and commands fail fast.
+ */
+export function createRedisBus({
+  url,
+  prefix,
+  historyLimit,
+  leaseMs,
+}: {
+  url: string;
+  prefix: string;
+  historyLimit: number;
+  leaseMs: number;
+}): Bus {
+  const instance = `${hostname()}-${process.pid}-${randomBytes(3).toString('hex')}`;
+  const channel = `${prefix}events`;
+  const key = (kind: string, city: string) => `${prefix}${kind}:${city}`;
+  const options: RedisOptions = {
+    connectTimeout: 2_000,
+    maxRetriesPerRequest: 1,
+    retryStrategy: (times) =>
+      Math.round(Math.min(100 * 2 ** Math.min(times, 6), 5_000) * (0.5 + Math.random() / 2)),
+  };
+  // Commands fail at once while disconnected (the caller serves what it has); subscriptions wait.
+  const command = new Redis(url, { ...options, enableOfflineQueue: false });
+  const subscriber = new Redis(url, options);
+  const listeners = new Set<(message: BusMessage) => void>();
+  const stateListeners = new Set<(state: BusState) => void>();
+  let state: BusState = 'down';
+
+  const updateState = () => {
+    const next: BusState = command.status === 'ready' && subscriber.status === 'ready' ? 'ready' : 'down';
+    if (next === state) return;
+    state = next;
+    logEvent(next === 'ready' ? 'info' : 'warn', next === 'ready' ? 'redis-ready' : 'redis-down', {
+      instance,
+    });
+    for (const listener of stateListeners) listener(next);
+  };
+  for (const connection of [command, subscriber]) {
+    connection.on('ready', updateState);
+    connection.on('close', updateState);
+    connection.on('end', updateState);
+    connection.on('error', (error: Error) => logEvent('debug', 'redis-error', { error: error.message }));
+  }
+  subscriber
+    .subscribe(channel)
+    .catch((error: Error) => logEvent('warn', 'redis-subscribe-failed', { error: error.message }));
+  subscriber.on('message', (_channel: string, raw: string) => {
+    let message: BusMessage;
+    try {
+      message = parseBusMessage(raw);
+    } catch (error) {
+      if (!(error instanceof BadBusMessage)) throw error;
+      logEvent('warn', 'bad-bus-message', { why: error.message, bytes: raw.length });
+      return;
+    }
+    for (const listener of listeners) listener(message);
+  });
+
+  /** Lets a first read wait for the connection being opened at start, rather than fail at once. */
+  const connected = (ms: number) =>
+    state === 'ready'
+      ? Promise.resolve()
+      : new Promise<void>((resolve) => {
+          const done = () => {
+            clearTimeout(timer);
+            stateListeners.delete(done);
+            resolve();
+          };
+          const timer = setTimeout(done, ms);
+          stateListeners.add(done);
+        });
+
+  const lease = (city: string): Lease => ({
+    async acquire() {
+      const polled = (await command.eval(
+        acquireScript,
+        2,
+        key('lease', city),
+        key('polled', city),
+        instance,
+        leaseMs,
+      )) as string | null;
+      if (polled === null) return null;
+      return { lastPolledAt: polled === '' ? null : Number(polled) };
+    },
+    async markPolled(at) {
+      await command.set(key('polled', city), String(at), 'PX', 86_400_000);
+    },
+    async release() {
+      await command.eval(releaseScript, 1, key('lease', city), instance);
+    },
+  });
+
+  return {
+    mode: 'redis',
+    instance,
+    state: () => state,
+    onState(listener) {
+      stateListeners.add(listener);
+    },
+    subscribe(listener) {
+      listeners.add(listener);
+      return () => listeners.delete(listener);
+    },
+    async publish(message, snapshot) {
+      const { city } = message;
+      const stored = message.name === 'status' ? message.data : (snapshot ?? '');
+      const done = await command.eval(
+        publishScript,
+        4,
+        key('lease', city),
+        key('snapshot', city),
+        key('history', city),
+        key('status', city),
+        instance,
+        channel,
+        JSON.stringify(message),
+        message.name,
+        stored,
+        historyLimit,
+      );
+      return done === 1;
+    },
+    async nextVersion(city, previous) {
+      return Number(await command.eval(nextVersionScript, 1, key('version', city), Date.now(), previous));
+    },
+    async load(city): Promise<StoredBoard> {
+      await connected(options.connectTimeout ?? 2_000);
+      const [snapshot, status, entries] = await Promise.all([
+        command.get(key('snapshot', city)),
+        command.get(key('status', city)),
+        command.xrevrange(key('history', city), '+', '-', 'COUNT', historyLimit),
+      ]);
+      const history: BusMessage[] = [];
+      for (const [, fields] of entries.reverse()) {
+        try {
+          history.push(parseBusMessage(fields[fields.indexOf('m') + 1]));
+        } catch (error) {
+          logEvent('warn', 'bad-bus-message', { city, why: (error as Error).message, from: 'history' });
+        }
+      }
+      return { snapshot, status, history };
+    },
+    lease,
+  };
+}
