@@ -1,0 +1,57 @@
+import { describe, expect, it } from 'vitest';
+import type { Movie } from '@/lib/types';
+import { applyMovieDiff } from './apply-movie-diff';
+import { diffMovies } from './diff-movies';
+
+const movie = (id: string, overrides: Partial<Movie> = {}): Movie => ({
+  id,
+  category: 'nowplaying',
+  title: `电影${id}`,
+  score: 7,
+  votes: 1,
+  stars: 35,
+  year: 2024,
+  duration: null,
+  regions: [],
+  directors: [],
+  actors: [],
+  posterUrl: null,
+  url: `https://movie.douban.com/subject/${id}/`,
+  ticketUrl: null,
+  releaseDate: null,
+  wish: null,
+  ...overrides,
+});
+
+describe('applyMovieDiff', () => {
+  it('turns the old board into one with every movie of the new board', () => {
+    const before = {
+      nowPlaying: [movie('1'), movie('2'), movie('3')],
+      upcoming: [movie('8', { category: 'upcoming' })],
+    };
+    const after = {
+      nowPlaying: [movie('4'), movie('1', { score: 8 }), movie('3'), movie('8')],
+      upcoming: [movie('9', { category: 'upcoming' })],
+    };
+    const diff = diffMovies(
+      [...before.nowPlaying, ...before.upcoming],
+      [...after.nowPlaying, ...after.upcoming],
+    );
+    const applied = applyMovieDiff(before, diff);
+    const ids = (list: Movie[]) => list.map((m) => m.id).sort();
+    expect(ids(applied.nowPlaying)).toEqual(ids(after.nowPlaying));
+    expect(ids(applied.upcoming)).toEqual(ids(after.upcoming));
+    expect(applied.nowPlaying.find((m) => m.id === '1')?.score).toBe(8);
+  });
+
+  it('keeps updated movies in place and puts new ones first, as browsers do', () => {
+    const applied = applyMovieDiff(
+      { nowPlaying: [movie('1'), movie('2')], upcoming: [] },
+      { added: [movie('3')], updated: [movie('2', { score: 9 })], removed: ['1'] },
+    );
+    expect(applied.nowPlaying.map((m) => [m.id, m.score])).toEqual([
+      ['3', 7],
+      ['2', 9],
+    ]);
+  });
+});

@@ -1,0 +1,114 @@
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import type { Lease } from '@/lib/bus/bus';
+import { createPoller } from './create-poller';
+
+const interval = 1_000;
+
+/** One lease shared by several pollers, with the semantics of the Redis one (SET NX PX + renew). */
+function createSharedLease(ttlMs: number) {
+  let holder: string | null = null;
+  let expiresAt = 0;
+  let lastPolledAt: number | null = null;
+  return {
+    holder: () => (Date.now() < expiresAt ? holder : null),
+    for(id: string, alive = () => true): Lease {
+      return {
+        async acquire() {
+          if (!alive()) throw new Error('gone');
+          const now = Date.now();
+          if (holder !== id && now < expiresAt) return null;
+          holder = id;
+          expiresAt = now + ttlMs;
+          return { lastPolledAt };
+        },
+        async markPolled(at) {
+          lastPolledAt = at;
+        },
+        async release() {
+          if (holder === id) expiresAt = 0;
+        },
+      };
+    },
+  };
+}
+
+function startPoller(lease: Lease) {
+  const polls: number[] = [];
+  const poller = createPoller({
+    run: async () => {
+      polls.push(Date.now());
+      return true;
+    },
+    intervalMs: interval,
+    jitter: 0,
+    backoffMaxMs: interval * 8,
+    graceMs: interval,
+    lease,
+  });
+  poller.watch();
+  return { poller, polls };
+}
+
+beforeEach(() => {
+  vi.useFakeTimers();
+});
+
+afterEach(() => {
+  vi.useRealTimers();
+});
+
+describe('createPoller with a lease', () => {
+  it('lets only the holder poll, once per interval, however many instances watch', async () => {
+    const lease = createSharedLease(interval * 1.5);
+    const a = startPoller(lease.for('a'));
+    const b = startPoller(lease.for('b'));
+    await vi.advanceTimersByTimeAsync(interval * 10);
+    const all = [...a.polls, ...b.polls].sort((x, y) => x - y);
+    expect(a.polls.length === 0 || b.polls.length === 0).toBe(true);
+    expect(all.length).toBeGreaterThanOrEqual(10);
+    expect(all.length).toBeLessThanOrEqual(11);
+    expect(Math.min(...all.slice(1).map((t, i) => t - (all[i] as number)))).toBeGreaterThanOrEqual(interval);
+    a.poller.stop();
+    b.poller.stop();
+  });
+
+  it('hands polling to another watcher within two intervals when the holder dies', async () => {
+    const lease = createSharedLease(interval * 1.5);
+    let aAlive = true;
+    const a = startPoller(lease.for('a', () => aAlive));
+    await vi.advanceTimersByTimeAsync(10);
+    const b = startPoller(lease.for('b'));
+    await vi.advanceTimersByTimeAsync(interval * 3);
+    expect(lease.holder()).toBe('a');
+    const diedAt = Date.now();
+    aAlive = false;
+    a.poller.stop();
+    await vi.advanceTimersByTimeAsync(interval * 2);
+    expect(b.polls.length).toBeGreaterThan(0);
+    expect((b.polls[0] as number) - diedAt).toBeLessThanOrEqual(interval * 2);
+    b.poller.stop();
+  });
+
+  it('gives the lease up when nobody watches any more, so a watcher elsewhere takes over', async () => {
+    const lease = createSharedLease(interval * 1.5);
+    const a = startPoller(lease.for('a'));
+    await vi.advanceTimersByTimeAsync(10);
+    const b = startPoller(lease.for('b'));
+    a.poller.unwatch();
+    await vi.advanceTimersByTimeAsync(interval * 2);
+    expect(a.poller.active).toBe(false);
+    await vi.advanceTimersByTimeAsync(interval);
+    expect(lease.holder()).toBe('b');
+    expect(b.polls.length).toBeGreaterThan(0);
+    b.poller.stop();
+  });
+
+  it('polls nowhere while the lease store is unreachable', async () => {
+    const lease = createSharedLease(interval * 1.5);
+    const a = startPoller(lease.for('a', () => false));
+    await vi.advanceTimersByTimeAsync(interval * 5);
+    expect(a.polls).toEqual([]);
+    expect(a.poller.leader).toBe(false);
+    a.poller.stop();
+  });
+});
