@@ -192,6 +192,7 @@ export class CityBoard {
       return;
     }
     await this.catchUp();
+    if (!this.degradedSince) return;
     this.degradedSince = null;
     this.statusChanged();
   }
@@ -327,6 +328,11 @@ export class CityBoard {
       const queued = this.queued ?? [];
       this.queued = null;
       if (stored) this.adopt(stored);
+      // Loaded from a store that answers: not degraded, also for a stream opened before onBusState runs.
+      if (stored && this.bus.state() === 'ready' && this.degradedSince) {
+        this.degradedSince = null;
+        this.statusChanged();
+      }
       for (const message of queued) this.receive(message);
     })().finally(() => {
       this.catchingUp = null;
