@@ -56,6 +56,8 @@ export class CityBoard {
   private queued: BusMessage[] | null = null;
   /** False while the board is this instance's own start-up board, not yet one the cluster shares. */
   private shared = false;
+  /** The store came back without our board (Redis restarted empty): the next poll writes it again. */
+  private reseed = false;
   private catchingUp: Promise<void> | null = null;
   private snapshotJson: string | null = null;
   private snapshotChunk: Uint8Array | null = null;
@@ -246,6 +248,7 @@ export class CityBoard {
       // Status first, so the snapshot or update that follows already reads as live.
       await this.publishStatus('live', null);
       await this.publishPage(page, new Date().toISOString());
+      if (this.reseed) await this.reseedStore();
       logEvent('debug', 'poll-ok', { city: this.city, ms: Date.now() - startedAt, version: this.version });
     } catch (cause) {
       // Douban answered; the shared store did not take it. The next poll diffs again.
@@ -307,6 +310,28 @@ export class CityBoard {
     );
   }
 
+  /**
+   * Writes the board and status we hold back into a store that lost them, so instances that start
+   * now serve the full board at once. Same version, no `previous`: instances that hold it skip it.
+   */
+  private async reseedStore(): Promise<void> {
+    this.reseed = false;
+    const status = JSON.stringify(this.upstream);
+    await this.publish(
+      { city: this.city, name: 'status', version: null, previous: null, data: status },
+      null,
+    );
+    const snapshot = this.snapshotText();
+    const message: BusMessage = {
+      city: this.city,
+      name: 'snapshot',
+      version: this.version,
+      previous: null,
+      data: snapshot,
+    };
+    await this.publish(message, snapshot);
+  }
+
   private async publish(message: BusMessage, snapshotJson: string | null): Promise<void> {
     if (await this.bus.publish(message, snapshotJson)) this.receive(message);
     else logEvent('info', 'publish-refused', { city: this.city, why: 'lease lost' });
@@ -328,6 +353,7 @@ export class CityBoard {
       const queued = this.queued ?? [];
       this.queued = null;
       if (stored) this.adopt(stored);
+      if (stored && !stored.snapshot && this.shared) this.reseed = true;
       // Loaded from a store that answers: not degraded, also for a stream opened before onBusState runs.
       if (stored && this.bus.state() === 'ready' && this.degradedSince) {
         this.degradedSince = null;
