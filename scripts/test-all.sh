@@ -5,13 +5,23 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 export NEXT_TELEMETRY_DISABLED=1 NO_COLOR=1
 
-# Playwright cannot download its browsers here: the end-to-end tests drive Debian's Chromium.
+# What npm cannot install comes from Debian, only when missing: Chromium for the end-to-end tests
+# (Playwright cannot download its browsers here) and redis-server for the several-instance tests
+# (Debian's package does not start a server in a container; the tests start and stop their own).
+apt_packages=()
 if [ -z "${CHROMIUM_PATH:-}" ] && ! command -v chromium >/dev/null 2>&1; then
+  apt_packages+=(chromium)
+fi
+if ! command -v redis-server >/dev/null 2>&1; then
+  apt_packages+=(redis-server)
+fi
+if [ "${#apt_packages[@]}" -gt 0 ]; then
   sudo=""
   [ "$(id -u)" -eq 0 ] || sudo="sudo"
-  echo "Installing Debian's chromium for the end-to-end tests..."
+  echo "Installing Debian's ${apt_packages[*]} for the tests..."
   $sudo apt-get update
-  DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y --no-install-recommends chromium
+  # `env` so the variable survives sudo, which resets the environment.
+  $sudo env DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends "${apt_packages[@]}"
 fi
 
 step() { printf '\n=== %s\n' "$*"; }

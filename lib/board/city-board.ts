@@ -148,30 +148,35 @@ export class CityBoard {
 
   /** Every event of this city from the bus (its own included): applied once, recorded, sent out. */
   receive(message: BusMessage): void {
-    if (this.queued) {
-      this.queued.push(message);
-      return;
-    }
+    if (this.queued) this.queued.push(message);
+    else this.apply(message, false);
+  }
+
+  /**
+   * Applies one event; `force` takes a snapshot whatever its version (our start-up board giving way
+   * to the cluster's). Returns whether the board changed. Invalid payloads are logged and skipped.
+   */
+  private apply(message: BusMessage, force: boolean): boolean {
     let parsed: ReturnType<typeof parsePayload>;
     try {
       parsed = parsePayload(message);
     } catch (error) {
       if (!(error instanceof BadBusMessage)) throw error;
       logEvent('warn', 'bad-bus-message', { city: this.city, why: error.message });
-      return;
+      return false;
     }
     if (parsed.name === 'status') {
-      if (JSON.stringify(parsed.payload) === JSON.stringify(this.upstream)) return;
+      if (JSON.stringify(parsed.payload) === JSON.stringify(this.upstream)) return false;
       this.upstream = parsed.payload;
       this.statusChanged();
-      return;
+      return true;
     }
     // Our own events come back from Redis after we applied them: a version we hold is done.
-    if ((message.version as number) <= this.version) return;
+    if (!force && (message.version as number) <= this.version) return false;
     if (parsed.name === 'update') {
       if (message.previous !== this.version) {
         void this.catchUp();
-        return;
+        return false;
       }
       this.page = applyMovieDiff(this.page, parsed.payload);
       this.source = 'douban';
@@ -184,6 +189,7 @@ export class CityBoard {
     this.fetchedAt = parsed.payload.fetchedAt;
     this.invalidateSnapshot();
     this.record(message, encodeMessage(message));
+    return true;
   }
 
   /** The shared store dropped or returned: say so to every stream, and catch up when it is back. */
@@ -352,7 +358,12 @@ export class CityBoard {
       }
       const queued = this.queued ?? [];
       this.queued = null;
-      if (stored) this.adopt(stored);
+      try {
+        if (stored) this.adopt(stored);
+      } catch (error) {
+        // `ready` must resolve whatever the store holds: the board then serves what it has.
+        logEvent('error', 'catch-up-crashed', { city: this.city, error: String(error) });
+      }
       if (stored && !stored.snapshot && this.shared) this.reseed = true;
       // Loaded from a store that answers: not degraded, also for a stream opened before onBusState runs.
       if (stored && this.bus.state() === 'ready' && this.degradedSince) {
@@ -370,13 +381,29 @@ export class CityBoard {
     if (stored.status)
       this.receive({ city: this.city, name: 'status', version: null, previous: null, data: stored.status });
     if (!stored.snapshot) return;
-    const version = (JSON.parse(stored.snapshot) as { version?: unknown }).version;
-    if (typeof version !== 'number' || version === this.version) return;
+    let version: unknown;
+    try {
+      version = (JSON.parse(stored.snapshot) as { version?: unknown }).version;
+    } catch {
+      // Checked below with the rest of the payload.
+    }
+    if (typeof version !== 'number' || !Number.isSafeInteger(version) || version <= 0) {
+      logEvent('warn', 'bad-bus-message', {
+        city: this.city,
+        why: 'stored snapshot without a version',
+        from: 'snapshot',
+      });
+      return;
+    }
+    if (version === this.version) return;
     const start = stored.history.findIndex((message) => message.previous === this.version);
     if (version > this.version && start !== -1 && stored.history.at(-1)?.version === version) {
       for (const message of stored.history.slice(start)) this.receive(message);
       return;
     }
+    // A store that lost its data (restarted without persistence) must not move a shared board back;
+    // our start-up board (numbered by our clock) gives way to the cluster's at once.
+    if (version < this.version && this.shared) return;
     const snapshot: BusMessage = {
       city: this.city,
       name: 'snapshot',
@@ -384,12 +411,9 @@ export class CityBoard {
       previous: null,
       data: stored.snapshot,
     };
-    // A store that lost its data (restarted without persistence) must not move a shared board back;
-    // our start-up board (numbered by our clock) gives way to the cluster's at once.
-    if (version < this.version && this.shared) return;
-    if (!this.shared) this.version = 0;
-    this.receive(snapshot);
-    this.history = stored.history.map((message) => ({ message, chunk: encodeMessage(message) }));
+    if (this.apply(snapshot, !this.shared)) {
+      this.history = stored.history.map((message) => ({ message, chunk: encodeMessage(message) }));
+    }
   }
 
   private record(message: BusMessage, chunk: Uint8Array): void {

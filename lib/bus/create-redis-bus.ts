@@ -69,9 +69,11 @@ export function createRedisBus({
   const listeners = new Set<(message: BusMessage) => void>();
   const stateListeners = new Set<(state: BusState) => void>();
   let state: BusState = 'down';
+  let subscribed = false;
 
   const updateState = () => {
-    const next: BusState = command.status === 'ready' && subscriber.status === 'ready' ? 'ready' : 'down';
+    const ready = command.status === 'ready' && subscriber.status === 'ready' && subscribed;
+    const next: BusState = ready ? 'ready' : 'down';
     if (next === state) return;
     state = next;
     logEvent(next === 'ready' ? 'info' : 'warn', next === 'ready' ? 'redis-ready' : 'redis-down', {
@@ -79,15 +81,27 @@ export function createRedisBus({
     });
     for (const listener of stateListeners) listener(next);
   };
+  // Subscribe on every (re)connection: a subscription that failed while Redis was away is not one
+  // ioredis would restore, and the bus is only ready once events can arrive.
+  const subscribe = () => {
+    subscriber.subscribe(channel).then(
+      () => {
+        subscribed = true;
+        updateState();
+      },
+      (error: Error) => logEvent('warn', 'redis-subscribe-failed', { error: error.message }),
+    );
+  };
+  subscriber.on('ready', subscribe);
+  subscriber.on('close', () => {
+    subscribed = false;
+  });
   for (const connection of [command, subscriber]) {
     connection.on('ready', updateState);
     connection.on('close', updateState);
     connection.on('end', updateState);
     connection.on('error', (error: Error) => logEvent('debug', 'redis-error', { error: error.message }));
   }
-  subscriber
-    .subscribe(channel)
-    .catch((error: Error) => logEvent('warn', 'redis-subscribe-failed', { error: error.message }));
   subscriber.on('message', (_channel: string, raw: string) => {
     let message: BusMessage;
     try {
