@@ -122,3 +122,13 @@ describe('arrangeMovies', () => {
     ]);
   });
 });
+
+describe('applyUpdate with an order', () => {
+  it("puts each list in Douban's order when the update carries it", () => {
+    const after = applyUpdate(
+      board(),
+      update({ added: [movie('4')], order: { nowPlaying: ['2', '4', '1', '3'], upcoming: ['9'] } }),
+    );
+    expect(after.nowPlaying.map((m) => m.id)).toEqual(['2', '4', '1', '3']);
+  });
+});

@@ -5,7 +5,7 @@ import type { BoardSnapshot, BoardUpdate, Movie } from '@/lib/types';
  * cards skip rendering; an updated movie keeps its place unless it moved to the other list (an
  * upcoming film that opened). An update does not say where Douban lists an added movie, so added
  * (and moved) movies lead their list, where they are noticed. An update only comes from a successful
- * fetch, so the result is live data from Douban.
+ * fetch, so the result is live data from Douban. When Douban's order changed, `update.order` gives it.
  */
 export function applyUpdate(board: BoardSnapshot, update: BoardUpdate): BoardSnapshot {
   const changed = new Map<string, Movie>();
@@ -27,8 +27,14 @@ export function applyUpdate(board: BoardSnapshot, update: BoardUpdate): BoardSna
   for (const movie of changed.values()) {
     if (!present.has(movie.id) && !removed.has(movie.id)) arrived[movie.category].push(movie);
   }
-  const nowPlaying = [...arrived.nowplaying, ...kept.nowplaying];
-  const upcoming = [...arrived.upcoming, ...kept.upcoming];
+  // Douban's new order, when the update carries it (only when the change alone does not explain it).
+  const ordered = (list: Movie[], ids: string[] | undefined) => {
+    if (!ids) return list;
+    const rank = new Map(ids.map((id, index) => [id, index]));
+    return [...list].sort((a, b) => (rank.get(a.id) ?? ids.length) - (rank.get(b.id) ?? ids.length));
+  };
+  const nowPlaying = ordered([...arrived.nowplaying, ...kept.nowplaying], update.order?.nowPlaying);
+  const upcoming = ordered([...arrived.upcoming, ...kept.upcoming], update.order?.upcoming);
 
   return {
     ...board,

@@ -69,6 +69,17 @@ export interface BoardUpdate {
   added: Movie[];
   updated: Movie[];
   removed: string[];
+  /**
+   * Only when Douban's order changed in a way the change alone does not explain: the ids of each list
+   * in Douban's order. Without it, updated movies keep their place and added ones lead their list.
+   */
+  order?: BoardOrder;
+}
+
+/** The ids of each list, in Douban's order. */
+export interface BoardOrder {
+  nowPlaying: string[];
+  upcoming: string[];
 }
 
 /**

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { Movie } from '@/lib/types';
-import { applyMovieDiff } from './apply-movie-diff';
+import { applyMovieDiff, orderOf, sameOrder } from './apply-movie-diff';
 import { diffMovies } from './diff-movies';
 
 const movie = (id: string, overrides: Partial<Movie> = {}): Movie => ({
@@ -53,5 +53,16 @@ describe('applyMovieDiff', () => {
       ['3', 7],
       ['2', 9],
     ]);
+  });
+});
+
+describe("applyMovieDiff with Douban's order", () => {
+  it('gives exactly the new page when the order is sent along', () => {
+    const before = { nowPlaying: [movie('1'), movie('2'), movie('3')], upcoming: [] };
+    const after = { nowPlaying: [movie('3'), movie('5'), movie('1')], upcoming: [] };
+    const diff = diffMovies(before.nowPlaying, after.nowPlaying);
+    const applied = applyMovieDiff(before, { ...diff, order: orderOf(after) });
+    expect(applied).toEqual(after);
+    expect(sameOrder(orderOf(applyMovieDiff(before, diff)), orderOf(after))).toBe(false);
   });
 });

@@ -133,6 +133,23 @@ describe('CityBoard', () => {
     await b.client.cancel();
   });
 
+  it("sends Douban's new order, and only then, when the list was reordered", async () => {
+    const { board, serve } = setup([movie('1'), movie('2'), movie('3')]);
+    await board.refresh(1000);
+    const { client } = await connect(board);
+    await client.skip(2);
+    serve({ nowPlaying: [movie('3'), movie('1'), movie('2')], upcoming: [] });
+    await vi.advanceTimersByTimeAsync(env.pollIntervalMs * (1 + env.pollJitter));
+    const reordered = JSON.parse((await client.next()).data ?? '');
+    expect(reordered).toMatchObject({ added: [], updated: [], removed: [] });
+    expect(reordered.order).toEqual({ nowPlaying: ['3', '1', '2'], upcoming: [] });
+    expect(board.snapshot().nowPlaying.map((m) => m.id)).toEqual(['3', '1', '2']);
+    serve({ nowPlaying: [movie('3', 9), movie('1'), movie('2')], upcoming: [] });
+    await vi.advanceTimersByTimeAsync(env.pollIntervalMs * (1 + env.pollJitter));
+    expect(JSON.parse((await client.next()).data ?? '').order).toBeUndefined();
+    await client.cancel();
+  });
+
   it('replays exactly the updates after Last-Event-ID, and nothing to a client that is current', async () => {
     const { board, serve } = setup();
     await board.refresh(1000);

@@ -72,11 +72,10 @@ export function parsePayload(message: BusMessage): BoardPayload {
   if (data.version !== message.version) fail('payload version differs from the id');
   if (!isTextOrNull(data.fetchedAt)) fail('bad fetchedAt');
   if (message.name === 'update') {
-    const { added, updated, removed } = data;
+    const { added, updated, removed, order } = data;
     if (!isMovies(added) || !isMovies(updated)) fail('bad movies');
-    if (!Array.isArray(removed) || !removed.every((id) => typeof id === 'string' && /^\d{1,20}$/.test(id))) {
-      fail('bad removed ids');
-    }
+    if (order !== undefined && !isOrder(order)) fail('bad order');
+    if (!isIds(removed)) fail('bad removed ids');
     return { name: 'update', payload: data as unknown as BoardUpdate };
   }
   const { nowPlaying, upcoming, source, stale } = data;
@@ -84,6 +83,17 @@ export function parsePayload(message: BusMessage): BoardPayload {
   if (source !== 'douban' && source !== 'saved' && source !== 'none') fail('bad source');
   if (typeof stale !== 'boolean') fail('bad stale flag');
   return { name: 'snapshot', payload: data as unknown as BoardSnapshot };
+}
+
+const isIds = (value: unknown) =>
+  Array.isArray(value) &&
+  value.length <= 1_000 &&
+  value.every((id) => typeof id === 'string' && /^\d{1,20}$/.test(id));
+
+function isOrder(value: unknown): boolean {
+  if (typeof value !== 'object' || value === null) return false;
+  const { nowPlaying, upcoming } = value as Record<string, unknown>;
+  return isIds(nowPlaying) && isIds(upcoming);
 }
 
 function isMovies(value: unknown): value is Movie[] {
