@@ -1,7 +1,7 @@
 import { defineConfig } from '@playwright/test';
 
-// The specs run against `next start`, so the app must be built first: `npm test` (scripts/test-all.sh)
-// runs `next build` before `npm run test:e2e`; by hand, `npx next build && npx playwright test`. A
+// The specs run against `npm start`'s server, so the app must be built first: `npm test` (scripts/test-all.sh)
+// runs `npm run build` before `npm run test:e2e`; by hand, `npm run build && npx playwright test`. A
 // private build folder works too: NEXT_DIST_DIR=.next-ui for both commands (the app server inherits it).
 const FAKE_PORT = 4210;
 const APP_PORT = 4211;
@@ -44,7 +44,8 @@ export default defineConfig({
       timeout: 30_000,
     },
     {
-      command: `npx next start -p ${APP_PORT} -H 127.0.0.1`,
+      // What `npm start` runs: the production server (the app must be built with `npm run build`).
+      command: `node dist/server.js -p ${APP_PORT} -H 127.0.0.1`,
       url: `http://127.0.0.1:${APP_PORT}/api/health`,
       reuseExistingServer: !process.env.CI,
       stdout: 'ignore',

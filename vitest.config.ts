@@ -8,7 +8,7 @@ export default defineConfig({
     alias: {
       '@/': root,
       // `server-only` throws outside a React server bundle; unit tests import lib/ directly.
-      'server-only': `${root}test/server-only-stub.ts`,
+      'server-only': `${root}server/server-only-stub.ts`,
     },
   },
   test: {

@@ -1,4 +1,5 @@
 import 'server-only';
+import type { ServerResponse } from 'node:http';
 import type { Bus, BusMessage, BusState, StoredBoard } from '@/lib/bus/bus';
 import { nextVersion } from '@/lib/bus/next-version';
 import { BadBusMessage, parsePayload } from '@/lib/bus/parse-bus-message';
@@ -6,10 +7,12 @@ import { UpstreamError } from '@/lib/douban/upstream-error';
 import { env } from '@/lib/env';
 import { logEvent } from '@/lib/log';
 import { encodeEvent, encodeRetry } from '@/lib/sse/encode-event';
+import { NodeResponseSession } from '@/lib/sse/node-response-session';
+import type { Session } from '@/lib/sse/session';
 import { trackSession, untrackSession } from '@/lib/sse/session-ticker';
-import { SseSession } from '@/lib/sse/sse-session';
+import { WebStreamSession } from '@/lib/sse/web-stream-session';
 import type { BoardSnapshot, BoardSource, BoardStatus, BoardUpdate, NowPlayingPage } from '@/lib/types';
-import { applyMovieDiff } from './apply-movie-diff';
+import { applyMovieDiff, orderOf, sameOrder } from './apply-movie-diff';
 import { createPoller, type Poller } from './create-poller';
 import { diffMovies, isEmptyDiff } from './diff-movies';
 
@@ -25,6 +28,9 @@ interface Recorded {
   message: BusMessage;
   chunk: Uint8Array;
 }
+
+// The same for every stream of the process: encoded once.
+const retryChunk = encodeRetry(env.sseRetryMs);
 
 const encodeMessage = (message: BusMessage) =>
   encodeEvent({ event: message.name, id: message.version ?? undefined, data: message.data });
@@ -43,7 +49,7 @@ export class CityBoard {
   private readonly bus: Bus;
   private readonly fetchPage: CityBoardOptions['fetchPage'];
   private readonly poller: Poller;
-  private readonly sessions = new Set<SseSession>();
+  private readonly sessions = new Set<Session>();
   private history: Recorded[] = [];
   private version: number;
   private page: NowPlayingPage;
@@ -115,9 +121,10 @@ export class CityBoard {
   }
 
   /**
-   * Opens one client's stream: `retry`, then the events after `lastEventId` when the history holds
-   * them all (nothing, if the client is current), else a snapshot; then the status; then every event
-   * as it happens. The client counts as a viewer until its stream ends. Call after `ready`.
+   * Opens one client's stream as a web `ReadableStream` (route handlers): `retry`, then the events
+   * after `lastEventId` when the history holds them all (nothing, if the client is current), else a
+   * snapshot; then the status; then every event as it happens. The client counts as a viewer until
+   * its stream ends. Call after `ready`.
    */
   openStream({
     lastEventId,
@@ -126,24 +133,27 @@ export class CityBoard {
     lastEventId: number | null;
     signal?: AbortSignal;
   }): ReadableStream<Uint8Array> {
-    const missed = this.replayAfter(lastEventId);
-    const initial = [
-      encodeRetry(env.sseRetryMs),
-      ...(missed ?? [this.encodedSnapshot()]),
-      this.encodedStatus(),
-    ];
-    const session = new SseSession({
-      initial,
-      signal,
-      maxQueueBytes: env.sseMaxQueueBytes,
-      onClose: this.onSessionClose,
-    });
-    if (!session.closed) {
-      this.sessions.add(session);
-      trackSession(session);
-      this.poller.watch();
-    }
+    const session = new WebStreamSession({ ...this.greet(lastEventId), signal });
+    this.attach(session);
     return session.stream;
+  }
+
+  /** The same stream written straight to a Node response (the production server). */
+  openResponse({ lastEventId, response }: { lastEventId: number | null; response: ServerResponse }): void {
+    this.attach(new NodeResponseSession(response, this.greet(lastEventId)));
+  }
+
+  private greet(lastEventId: number | null) {
+    const missed = this.replayAfter(lastEventId);
+    const initial = [retryChunk, ...(missed ?? [this.encodedSnapshot()]), this.encodedStatus()];
+    return { initial, maxQueueBytes: env.sseMaxQueueBytes, onClose: this.onSessionClose };
+  }
+
+  private attach(session: Session): void {
+    if (session.closed) return;
+    this.sessions.add(session);
+    trackSession(session);
+    this.poller.watch();
   }
 
   /** Every event of this city from the bus (its own included): applied once, recorded, sent out. */
@@ -205,7 +215,7 @@ export class CityBoard {
     this.statusChanged();
   }
 
-  private readonly onSessionClose = (session: SseSession, reason: string) => {
+  private readonly onSessionClose = (session: Session, reason: string) => {
     if (!this.sessions.delete(session)) return;
     untrackSession(session);
     this.poller.unwatch();
@@ -288,7 +298,11 @@ export class CityBoard {
       [...this.page.nowPlaying, ...this.page.upcoming],
       [...page.nowPlaying, ...page.upcoming],
     );
-    if (wasLive && isEmptyDiff(diff)) {
+    // Douban's order, sent only when applying the change alone would not give it.
+    const order = sameOrder(orderOf(applyMovieDiff(this.page, diff)), orderOf(page))
+      ? undefined
+      : orderOf(page);
+    if (wasLive && isEmptyDiff(diff) && !order) {
       this.fetchedAt = fetchedAt;
       this.invalidateSnapshot();
       return;
@@ -296,19 +310,24 @@ export class CityBoard {
     const previous = this.version;
     const version = await this.bus.nextVersion(this.city, previous);
     if (previous !== this.version) return; // Another event moved the board meanwhile; the next poll diffs again.
-    const next = wasLive ? applyMovieDiff(this.page, diff) : page;
     const snapshot: BoardSnapshot = {
       city: this.city,
       version,
       fetchedAt,
       stale: false,
       source: 'douban',
-      ...next,
+      ...page,
     };
     const snapshotJson = JSON.stringify(snapshot);
     // Saved data replaced by Douban's is a new board, not a change of the old one: send it whole.
     const data = wasLive
-      ? JSON.stringify({ city: this.city, version, fetchedAt, ...diff } satisfies BoardUpdate)
+      ? JSON.stringify({
+          city: this.city,
+          version,
+          fetchedAt,
+          ...diff,
+          ...(order && { order }),
+        } satisfies BoardUpdate)
       : snapshotJson;
     await this.publish(
       { city: this.city, name: wasLive ? 'update' : 'snapshot', version, previous, data },

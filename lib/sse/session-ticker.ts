@@ -2,12 +2,12 @@ import 'server-only';
 import { env } from '@/lib/env';
 import { singleton } from '@/lib/singleton';
 import { encodeComment } from './encode-event';
-import type { SseSession } from './sse-session';
+import type { Session } from './session';
 
 const heartbeat = encodeComment('heartbeat');
 
 interface Ticker {
-  sessions: Set<SseSession>;
+  sessions: Set<Session>;
   timer: ReturnType<typeof setInterval> | null;
 }
 
@@ -19,13 +19,13 @@ const ticker = singleton<Ticker>('sse-ticker', () => ({ sessions: new Set(), tim
  * `SSE_MAX_DURATION_MS`, which reconnect and resume by Last-Event-ID before a platform would cut them.
  * The timer runs only while a stream is open.
  */
-export function trackSession(session: SseSession): void {
+export function trackSession(session: Session): void {
   ticker.sessions.add(session);
   ticker.timer ??= setInterval(tick, env.sseHeartbeatMs);
   ticker.timer.unref?.();
 }
 
-export function untrackSession(session: SseSession): void {
+export function untrackSession(session: Session): void {
   ticker.sessions.delete(session);
   if (ticker.sessions.size === 0 && ticker.timer) {
     clearInterval(ticker.timer);

@@ -1,43 +1,25 @@
 import 'server-only';
 
-/** Why a stream ended; counted and logged by whoever owns the session. */
-export type CloseReason =
-  | 'aborted'
-  | 'cancelled'
-  | 'write-failed'
-  | 'slow-client'
-  | 'max-duration'
-  | 'shutdown';
-
-export interface SseSessionOptions {
-  /** Chunks to send first (retry, snapshot or replay, status), in order. */
-  initial: readonly Uint8Array[];
-  /** The request's signal: the client going away ends the session. */
-  signal?: AbortSignal;
-  /** Bytes that may wait unread for this client before it is dropped as too slow. */
-  maxQueueBytes: number;
-  /** Runs exactly once, however the session ends. */
-  onClose: (session: SseSession, reason: CloseReason) => void;
-}
+import type { CloseReason, Session, SessionOptions } from './session';
 
 // One strategy for every stream: the queue is measured in bytes, and nothing is buffered ahead of the
 // reader (highWaterMark 0), so `desiredSize` is minus what this client has not read yet.
 const byteQueue: QueuingStrategy<Uint8Array> = { highWaterMark: 0, size: (chunk) => chunk.byteLength };
 
 /**
- * One client's event stream. The session is itself the stream's underlying source and the abort
+ * One client's event stream as a web `ReadableStream`, what a route handler returns. The session is itself the stream's underlying source and the abort
  * listener (`handleEvent`), so an open stream costs one object and no closures. Every way a stream
  * can end (client abort, `cancel()`, a failed write, a slow reader, the server) goes through
  * `close()`, which is safe to call any number of times.
  */
-export class SseSession implements UnderlyingDefaultSource<Uint8Array> {
+export class WebStreamSession implements Session, UnderlyingDefaultSource<Uint8Array> {
   readonly stream: ReadableStream<Uint8Array>;
   readonly openedAt = Date.now();
   closed = false;
   private controller: ReadableStreamDefaultController<Uint8Array> | null = null;
-  private options: SseSessionOptions | null;
+  private options: (SessionOptions & { signal?: AbortSignal }) | null;
 
-  constructor(options: SseSessionOptions) {
+  constructor(options: SessionOptions & { signal?: AbortSignal }) {
     this.options = options;
     this.stream = new ReadableStream<Uint8Array>(this, byteQueue);
     if (options.signal?.aborted) this.close('aborted');

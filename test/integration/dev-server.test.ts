@@ -12,7 +12,7 @@ beforeAll(async () => {
   // Next 16's dev server builds into .next/dev, apart from the production build the other tests use.
   app = await startApp({
     port: 4050,
-    dev: true,
+    mode: 'dev',
     env: {
       DOUBAN_BASE_URL: fake.url,
       POLL_INTERVAL_MS: '300',

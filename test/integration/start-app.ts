@@ -13,34 +13,39 @@ export interface App {
 }
 
 /**
- * Starts the built app (`next start`, or `next dev` with `dev: true`) on loopback with the given
- * environment, and resolves once it prints that it is ready. Stops it (its whole process group) on
- * `stop()`. The build must exist: the test command runs `next build` first.
+ * How the app runs: `server` is the production server `npm start` runs (dist/server.js: Next, plus the
+ * event stream written straight to Node responses); `next-start` is plain `next start`, where the
+ * stream is the route handler, as on Vercel; `dev` is `next dev`.
+ */
+export type AppMode = 'server' | 'next-start' | 'dev';
+
+/**
+ * Starts the built app on loopback with the given environment, and resolves once it prints that it
+ * is ready. Stops it (its whole process group) on `stop()`. The build must exist: the test command
+ * runs `npm run build` first.
  */
 export async function startApp({
   port,
   env,
-  dev = false,
+  mode = 'server',
 }: {
   port: number;
   env: Record<string, string>;
-  dev?: boolean;
+  mode?: AppMode;
 }): Promise<App> {
-  const child = spawn(
-    process.execPath,
-    [nextBin, dev ? 'dev' : 'start', '-p', String(port), '-H', '127.0.0.1'],
-    {
-      cwd: root,
-      env: {
-        ...process.env,
-        NEXT_TELEMETRY_DISABLED: '1',
-        NODE_ENV: dev ? 'development' : 'production',
-        ...env,
-      },
-      detached: true,
-      stdio: ['ignore', 'pipe', 'pipe'],
+  const dev = mode === 'dev';
+  const command = mode === 'server' ? [`${root}dist/server.js`] : [nextBin, dev ? 'dev' : 'start'];
+  const child = spawn(process.execPath, [...command, '-p', String(port), '-H', '127.0.0.1'], {
+    cwd: root,
+    env: {
+      ...process.env,
+      NEXT_TELEMETRY_DISABLED: '1',
+      NODE_ENV: dev ? 'development' : 'production',
+      ...env,
     },
-  );
+    detached: true,
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
   let output = '';
   const ready = new Promise<void>((resolve, reject) => {
     const onData = (data: Buffer) => {

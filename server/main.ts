@@ -1,0 +1,43 @@
+import { createServer } from 'node:http';
+import next from 'next';
+import { openBoardResponse } from '@/lib/board/open-board-response';
+
+/**
+ * The production server (`npm start`): Next serves every page and route as usual, except the event
+ * stream, which this process writes straight to the socket with the same lib/ code the route handler
+ * uses. An open stream then costs about what a bare Node server pays, not Next's per-request
+ * machinery that stays suspended for as long as a stream is open (see the README's performance
+ * section). `next dev` and Vercel keep using app/api/movies/stream/route.ts.
+ *
+ * Flags as `next start`: -p/--port (or PORT, default 3000), -H/--hostname (default: all interfaces).
+ */
+function readFlag(names: string[]): string | undefined {
+  const args = process.argv.slice(2);
+  const at = args.findIndex((arg) => names.includes(arg));
+  return at === -1 ? undefined : args[at + 1];
+}
+
+async function main(): Promise<void> {
+  const port = Number(readFlag(['-p', '--port']) ?? process.env.PORT ?? 3000);
+  const hostname = readFlag(['-H', '--hostname']);
+  const app = next({ dev: false, dir: process.cwd(), port, hostname });
+  const handle = app.getRequestHandler();
+  await app.prepare();
+
+  const server = createServer((request, response) => {
+    const path = request.url?.split('?', 1)[0];
+    if (request.method === 'GET' && path === '/api/movies/stream') void openBoardResponse(request, response);
+    else void handle(request, response);
+  });
+  server.listen(port, hostname, () => {
+    console.log(`✓ Ready on http://${hostname ?? 'localhost'}:${port}`);
+  });
+  const stop = () => server.close(() => process.exit(0));
+  process.once('SIGTERM', stop);
+  process.once('SIGINT', stop);
+}
+
+main().catch((error) => {
+  console.error(error);
+  process.exit(1);
+});
