@@ -3,7 +3,6 @@ import type { ServerResponse } from 'node:http';
 import type { Bus, BusMessage, BusState, StoredBoard } from '@/lib/bus/bus';
 import { nextVersion } from '@/lib/bus/next-version';
 import { BadBusMessage, parsePayload } from '@/lib/bus/parse-bus-message';
-import { UpstreamError } from '@/lib/douban/upstream-error';
 import { env } from '@/lib/env';
 import { logEvent } from '@/lib/log';
 import { encodeEvent, encodeRetry } from '@/lib/sse/encode-event';
@@ -11,10 +10,10 @@ import { NodeResponseSession } from '@/lib/sse/node-response-session';
 import type { Session } from '@/lib/sse/session';
 import { trackSession, untrackSession } from '@/lib/sse/session-ticker';
 import { WebStreamSession } from '@/lib/sse/web-stream-session';
-import type { BoardSnapshot, BoardSource, BoardStatus, BoardUpdate, NowPlayingPage } from '@/lib/types';
-import { applyMovieDiff, orderOf, sameOrder } from './apply-movie-diff';
+import type { BoardSnapshot, BoardSource, BoardStatus, NowPlayingPage } from '@/lib/types';
+import { applyMovieDiff } from './apply-movie-diff';
+import { createBoardPoll, type PolledBoard } from './create-board-poll';
 import { createPoller, type Poller } from './create-poller';
-import { diffMovies, isEmptyDiff } from './diff-movies';
 
 export interface CityBoardOptions {
   city: string;
@@ -42,12 +41,11 @@ const encodeMessage = (message: BusMessage) =>
  * instance of a cluster holds the same board; each message is encoded once and the same bytes go to
  * every stream of the city.
  */
-export class CityBoard {
+export class CityBoard implements PolledBoard {
   readonly city: string;
   /** Resolves once the board holds what the shared store has (at once in memory mode). */
   readonly ready: Promise<void>;
   private readonly bus: Bus;
-  private readonly fetchPage: CityBoardOptions['fetchPage'];
   private readonly poller: Poller;
   private readonly sessions = new Set<Session>();
   private history: Recorded[] = [];
@@ -72,7 +70,6 @@ export class CityBoard {
   constructor({ city, bus, fetchPage, saved }: CityBoardOptions) {
     this.city = city;
     this.bus = bus;
-    this.fetchPage = fetchPage;
     this.version = nextVersion(0);
     this.page = { nowPlaying: saved?.nowPlaying ?? [], upcoming: saved?.upcoming ?? [] };
     this.fetchedAt = saved?.recordedAt ?? null;
@@ -81,7 +78,7 @@ export class CityBoard {
     this.upstream = { city, state: 'stale', since: now, reason: 'not-fetched-yet', lastSuccessAt: null };
     if (bus.state() === 'down') this.degradedSince = now;
     this.poller = createPoller({
-      run: () => this.poll(),
+      run: createBoardPoll({ board: this, bus, fetchPage }),
       intervalMs: env.pollIntervalMs,
       jitter: env.pollJitter,
       backoffMaxMs: env.pollBackoffMaxMs,
@@ -246,120 +243,27 @@ export class CityBoard {
     return start === -1 ? null : this.history.slice(start).map(({ chunk }) => chunk);
   }
 
-  /** Only the instance that holds the city's lease polls (every instance, in memory mode). */
-  private async poll(): Promise<boolean> {
-    const startedAt = Date.now();
-    let page: NowPlayingPage;
-    try {
-      page = await this.fetchPage(this.city);
-    } catch (error) {
-      const reason = error instanceof UpstreamError ? error.reason : 'internal';
-      if (!(error instanceof UpstreamError))
-        logEvent('error', 'poll-crashed', { city: this.city, error: String(error) });
-      logEvent('warn', 'poll-failed', { city: this.city, reason, ms: Date.now() - startedAt });
-      await this.publishStatus('stale', reason).catch((cause) => this.logPublishFailure(cause));
-      return false;
-    }
-    try {
-      // Status first, so the snapshot or update that follows already reads as live.
-      await this.publishStatus('live', null);
-      await this.publishPage(page, new Date().toISOString());
-      if (this.reseed) await this.reseedStore();
-      logEvent('debug', 'poll-ok', { city: this.city, ms: Date.now() - startedAt, version: this.version });
-    } catch (cause) {
-      // Douban answered; the shared store did not take it. The next poll diffs again.
-      this.logPublishFailure(cause);
-    }
-    return true;
+  /** For the polling side (createBoardPoll): the board as it stands. */
+  view() {
+    return { version: this.version, page: this.page, source: this.source, upstream: this.upstream };
   }
 
-  private logPublishFailure(cause: unknown): void {
-    logEvent('warn', 'publish-failed', { city: this.city, error: String(cause) });
-  }
-
-  private async publishStatus(state: 'live' | 'stale', reason: string | null): Promise<void> {
-    const now = new Date().toISOString();
-    if (this.upstream.state === state && this.upstream.reason === reason) {
-      if (state === 'live') this.upstream = { ...this.upstream, lastSuccessAt: now };
-      this.statusChunk = null;
-      return;
-    }
-    const lastSuccessAt = state === 'live' ? now : this.upstream.lastSuccessAt;
-    const status: BoardStatus = { city: this.city, state, since: now, reason, lastSuccessAt };
-    await this.publish(
-      { city: this.city, name: 'status', version: null, previous: null, data: JSON.stringify(status) },
-      null,
-    );
-  }
-
-  private async publishPage(page: NowPlayingPage, fetchedAt: string): Promise<void> {
-    const wasLive = this.source === 'douban';
-    const diff = diffMovies(
-      [...this.page.nowPlaying, ...this.page.upcoming],
-      [...page.nowPlaying, ...page.upcoming],
-    );
-    // Douban's order, sent only when applying the change alone would not give it.
-    const order = sameOrder(orderOf(applyMovieDiff(this.page, diff)), orderOf(page))
-      ? undefined
-      : orderOf(page);
-    if (wasLive && isEmptyDiff(diff) && !order) {
+  /** Douban answered and nothing changed: only the times move. */
+  touch({ fetchedAt, lastSuccessAt }: { fetchedAt?: string; lastSuccessAt?: string }): void {
+    if (fetchedAt) {
       this.fetchedAt = fetchedAt;
       this.invalidateSnapshot();
-      return;
     }
-    const previous = this.version;
-    const version = await this.bus.nextVersion(this.city, previous);
-    if (previous !== this.version) return; // Another event moved the board meanwhile; the next poll diffs again.
-    const snapshot: BoardSnapshot = {
-      city: this.city,
-      version,
-      fetchedAt,
-      stale: false,
-      source: 'douban',
-      ...page,
-    };
-    const snapshotJson = JSON.stringify(snapshot);
-    // Saved data replaced by Douban's is a new board, not a change of the old one: send it whole.
-    const data = wasLive
-      ? JSON.stringify({
-          city: this.city,
-          version,
-          fetchedAt,
-          ...diff,
-          ...(order && { order }),
-        } satisfies BoardUpdate)
-      : snapshotJson;
-    await this.publish(
-      { city: this.city, name: wasLive ? 'update' : 'snapshot', version, previous, data },
-      snapshotJson,
-    );
+    if (lastSuccessAt) {
+      this.upstream = { ...this.upstream, lastSuccessAt };
+      this.statusChunk = null;
+    }
   }
 
-  /**
-   * Writes the board and status we hold back into a store that lost them, so instances that start
-   * now serve the full board at once. Same version, no `previous`: instances that hold it skip it.
-   */
-  private async reseedStore(): Promise<void> {
+  takeReseed(): boolean {
+    const reseed = this.reseed;
     this.reseed = false;
-    const status = JSON.stringify(this.upstream);
-    await this.publish(
-      { city: this.city, name: 'status', version: null, previous: null, data: status },
-      null,
-    );
-    const snapshot = this.snapshotText();
-    const message: BusMessage = {
-      city: this.city,
-      name: 'snapshot',
-      version: this.version,
-      previous: null,
-      data: snapshot,
-    };
-    await this.publish(message, snapshot);
-  }
-
-  private async publish(message: BusMessage, snapshotJson: string | null): Promise<void> {
-    if (await this.bus.publish(message, snapshotJson)) this.receive(message);
-    else logEvent('info', 'publish-refused', { city: this.city, why: 'lease lost' });
+    return reseed;
   }
 
   /**

@@ -1,0 +1,127 @@
+import 'server-only';
+import type { Bus, BusMessage } from '@/lib/bus/bus';
+import { UpstreamError } from '@/lib/douban/upstream-error';
+import { logEvent } from '@/lib/log';
+import type { BoardSnapshot, BoardSource, BoardStatus, BoardUpdate, NowPlayingPage } from '@/lib/types';
+import { applyMovieDiff, orderOf, sameOrder } from './apply-movie-diff';
+import { diffMovies, isEmptyDiff } from './diff-movies';
+
+/** What the polling side needs of a city's board. */
+export interface PolledBoard {
+  readonly city: string;
+  /** The board as it stands, which the next page is compared with. */
+  view(): { version: number; page: NowPlayingPage; source: BoardSource; upstream: BoardStatus };
+  /** Applies an event; the board's own ones come here once the bus has taken them. */
+  receive(message: BusMessage): void;
+  /** Douban answered and nothing changed: only the times move (not an event). */
+  touch(times: { fetchedAt?: string; lastSuccessAt?: string }): void;
+  /** Whether the shared store lost the board and it must be written again; clears the flag. */
+  takeReseed(): boolean;
+  snapshotText(): string;
+}
+
+/**
+ * One poll of a city, run by the instance that polls it: fetch Douban's page, and publish what
+ * changed as bus messages (status first, then one `update`, or a `snapshot` when Douban's board
+ * replaces saved data). Resolves whether Douban answered, for the poller's backoff.
+ */
+export function createBoardPoll({
+  board,
+  bus,
+  fetchPage,
+}: {
+  board: PolledBoard;
+  bus: Bus;
+  fetchPage: (city: string) => Promise<NowPlayingPage>;
+}): () => Promise<boolean> {
+  const { city } = board;
+
+  const publish = async (message: BusMessage, snapshotJson: string | null) => {
+    if (await bus.publish(message, snapshotJson)) board.receive(message);
+    else logEvent('info', 'publish-refused', { city, why: 'lease lost' });
+  };
+
+  const publishStatus = async (state: 'live' | 'stale', reason: string | null) => {
+    const now = new Date().toISOString();
+    const { upstream } = board.view();
+    if (upstream.state === state && upstream.reason === reason) {
+      if (state === 'live') board.touch({ lastSuccessAt: now });
+      return;
+    }
+    const lastSuccessAt = state === 'live' ? now : upstream.lastSuccessAt;
+    const status: BoardStatus = { city, state, since: now, reason, lastSuccessAt };
+    await publish(
+      { city, name: 'status', version: null, previous: null, data: JSON.stringify(status) },
+      null,
+    );
+  };
+
+  const publishPage = async (page: NowPlayingPage, fetchedAt: string) => {
+    const current = board.view();
+    const wasLive = current.source === 'douban';
+    const diff = diffMovies(
+      [...current.page.nowPlaying, ...current.page.upcoming],
+      [...page.nowPlaying, ...page.upcoming],
+    );
+    // Douban's order, sent only when applying the change alone would not give it.
+    const order = sameOrder(orderOf(applyMovieDiff(current.page, diff)), orderOf(page))
+      ? undefined
+      : orderOf(page);
+    if (wasLive && isEmptyDiff(diff) && !order) {
+      board.touch({ fetchedAt });
+      return;
+    }
+    const previous = current.version;
+    const version = await bus.nextVersion(city, previous);
+    // Another event moved the board meanwhile; the next poll diffs again.
+    if (board.view().version !== previous) return;
+    const snapshot: BoardSnapshot = { city, version, fetchedAt, stale: false, source: 'douban', ...page };
+    const snapshotJson = JSON.stringify(snapshot);
+    // Saved data replaced by Douban's is a new board, not a change of the old one: send it whole.
+    const data = wasLive
+      ? JSON.stringify({ city, version, fetchedAt, ...diff, ...(order && { order }) } satisfies BoardUpdate)
+      : snapshotJson;
+    await publish({ city, name: wasLive ? 'update' : 'snapshot', version, previous, data }, snapshotJson);
+  };
+
+  // Writes the board and status back into a store that lost them (Redis restarted empty), so
+  // instances that start now serve the full board. Same version, no `previous`: holders skip it.
+  const reseedStore = async () => {
+    const { upstream, version } = board.view();
+    await publish(
+      { city, name: 'status', version: null, previous: null, data: JSON.stringify(upstream) },
+      null,
+    );
+    const snapshot = board.snapshotText();
+    await publish({ city, name: 'snapshot', version, previous: null, data: snapshot }, snapshot);
+  };
+
+  const logPublishFailure = (cause: unknown) =>
+    logEvent('warn', 'publish-failed', { city, error: String(cause) });
+
+  return async () => {
+    const startedAt = Date.now();
+    let page: NowPlayingPage;
+    try {
+      page = await fetchPage(city);
+    } catch (error) {
+      const reason = error instanceof UpstreamError ? error.reason : 'internal';
+      if (!(error instanceof UpstreamError))
+        logEvent('error', 'poll-crashed', { city, error: String(error) });
+      logEvent('warn', 'poll-failed', { city, reason, ms: Date.now() - startedAt });
+      await publishStatus('stale', reason).catch(logPublishFailure);
+      return false;
+    }
+    try {
+      // Status first, so the snapshot or update that follows already reads as live.
+      await publishStatus('live', null);
+      await publishPage(page, new Date().toISOString());
+      if (board.takeReseed()) await reseedStore();
+      logEvent('debug', 'poll-ok', { city, ms: Date.now() - startedAt, version: board.view().version });
+    } catch (cause) {
+      // Douban answered; the shared store did not take it. The next poll diffs again.
+      logPublishFailure(cause);
+    }
+    return true;
+  };
+}
