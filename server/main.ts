@@ -1,6 +1,7 @@
 import { createServer } from 'node:http';
 import next from 'next';
 import { openBoardResponse } from '@/lib/board/open-board-response';
+import { closeAllSessions } from '@/lib/sse/session-ticker';
 
 /**
  * The production server (`npm start`): Next serves every page and route as usual, except the event
@@ -32,7 +33,14 @@ async function main(): Promise<void> {
   server.listen(port, hostname, () => {
     console.log(`✓ Ready on http://${hostname ?? 'localhost'}:${port}`);
   });
-  const stop = () => server.close(() => process.exit(0));
+  // Streams never end by themselves: stop taking connections, end every stream (clients reconnect,
+  // elsewhere or after the restart, and resume by Last-Event-ID), and exit within a bound.
+  const stop = () => {
+    server.close(() => process.exit(0));
+    closeAllSessions();
+    server.closeIdleConnections();
+    setTimeout(() => process.exit(0), 5_000).unref();
+  };
   process.once('SIGTERM', stop);
   process.once('SIGINT', stop);
 }

@@ -50,3 +50,11 @@ function tick(): void {
     else session.write(heartbeat);
   }
 }
+
+/**
+ * Ends every open stream (a deploy or restart): each client's EventSource reconnects after its
+ * `retry` delay, to whichever instance answers, and resumes by Last-Event-ID.
+ */
+export function closeAllSessions(): void {
+  for (const session of [...ticker.sessions]) session.close('shutdown');
+}
