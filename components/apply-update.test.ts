@@ -1,28 +1,11 @@
 import { describe, expect, it } from 'vitest';
-import type { BoardSnapshot, Movie } from '@/lib/types';
+import type { BoardSnapshot } from '@/lib/types';
+import { makeMovie } from '@/test/make-movie';
 import { applyUpdate } from './apply-update';
 import { arrangeMovies } from './arrange-movies';
 import { describeChanges } from './describe-changes';
 
-const movie = (id: string, overrides: Partial<Movie> = {}): Movie => ({
-  id,
-  category: 'nowplaying',
-  title: `电影${id}`,
-  score: 7,
-  votes: 100,
-  stars: 35,
-  year: 2024,
-  duration: null,
-  regions: [],
-  directors: [],
-  actors: [],
-  posterUrl: null,
-  url: `https://movie.douban.com/subject/${id}/`,
-  ticketUrl: null,
-  releaseDate: null,
-  wish: null,
-  ...overrides,
-});
+const movie = makeMovie;
 
 const board = (): BoardSnapshot => ({
   city: 'shanghai',

@@ -1,27 +1,10 @@
 import { describe, expect, it } from 'vitest';
 import type { Movie } from '@/lib/types';
+import { makeMovie } from '@/test/make-movie';
 import { applyMovieDiff, orderOf, sameOrder } from './apply-movie-diff';
 import { diffMovies } from './diff-movies';
 
-const movie = (id: string, overrides: Partial<Movie> = {}): Movie => ({
-  id,
-  category: 'nowplaying',
-  title: `电影${id}`,
-  score: 7,
-  votes: 1,
-  stars: 35,
-  year: 2024,
-  duration: null,
-  regions: [],
-  directors: [],
-  actors: [],
-  posterUrl: null,
-  url: `https://movie.douban.com/subject/${id}/`,
-  ticketUrl: null,
-  releaseDate: null,
-  wish: null,
-  ...overrides,
-});
+const movie = makeMovie;
 
 describe('applyMovieDiff', () => {
   it('turns the old board into one with every movie of the new board', () => {

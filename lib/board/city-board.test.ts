@@ -4,26 +4,11 @@ import { UpstreamError } from '@/lib/douban/upstream-error';
 import { env } from '@/lib/env';
 import { countSessions, isTickerRunning } from '@/lib/sse/session-ticker';
 import type { Movie, NowPlayingPage } from '@/lib/types';
+import { makeMovie } from '@/test/make-movie';
 import { CityBoard } from './city-board';
 
-const movie = (id: string, score: number | null = 7): Movie => ({
-  id,
-  category: 'nowplaying',
-  title: `电影${id}`,
-  score,
-  votes: 100,
-  stars: score === null ? null : 35,
-  year: 2024,
-  duration: '90分钟',
-  regions: [],
-  directors: [],
-  actors: [],
-  posterUrl: null,
-  url: `https://movie.douban.com/subject/${id}/`,
-  ticketUrl: null,
-  releaseDate: null,
-  wish: null,
-});
+const movie = (id: string, score: number | null = 7) =>
+  makeMovie(id, { score, stars: score === null ? null : 35 });
 
 interface Event {
   event?: string;

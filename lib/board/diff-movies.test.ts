@@ -1,26 +1,20 @@
 import { describe, expect, it } from 'vitest';
 import type { Movie } from '@/lib/types';
+import { makeMovie } from '@/test/make-movie';
 import { diffMovies, isEmptyDiff } from './diff-movies';
 
-const movie = (id: string, overrides: Partial<Movie> = {}): Movie => ({
-  id,
-  category: 'nowplaying',
-  title: `Movie ${id}`,
-  score: 7.5,
-  votes: 1000,
-  stars: 40,
-  year: 2024,
-  duration: '100分钟',
-  regions: ['中国大陆'],
-  directors: ['导演'],
-  actors: ['甲', '乙'],
-  posterUrl: `https://img1.doubanio.com/view/photo/s_ratio_poster/public/p${id}.jpg`,
-  url: `https://movie.douban.com/subject/${id}/`,
-  ticketUrl: null,
-  releaseDate: null,
-  wish: null,
-  ...overrides,
-});
+// Every field set, so a change to any of them is a change the diff must see.
+const movie = (id: string, overrides: Partial<Movie> = {}): Movie =>
+  makeMovie(id, {
+    score: 7.5,
+    votes: 1000,
+    duration: '100分钟',
+    regions: ['中国大陆'],
+    directors: ['导演'],
+    actors: ['甲', '乙'],
+    posterUrl: `https://img1.doubanio.com/view/photo/s_ratio_poster/public/p${id}.jpg`,
+    ...overrides,
+  });
 
 describe('diffMovies', () => {
   it('finds nothing between equal boards, even when the objects differ', () => {

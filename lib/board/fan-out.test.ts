@@ -3,7 +3,8 @@ import { createMemoryBus } from '@/lib/bus/create-memory-bus';
 import { env } from '@/lib/env';
 import { encodeEvent } from '@/lib/sse/encode-event';
 import { countSessions, isTickerRunning } from '@/lib/sse/session-ticker';
-import type { Movie, NowPlayingPage } from '@/lib/types';
+import type { NowPlayingPage } from '@/lib/types';
+import { makeMovie } from '@/test/make-movie';
 import { CityBoard } from './city-board';
 
 // Counts every SSE block the board encodes, while keeping the real encoder.
@@ -12,24 +13,7 @@ vi.mock('@/lib/sse/encode-event', async (importOriginal) => {
   return { ...original, encodeEvent: vi.fn(original.encodeEvent) };
 });
 
-const movie = (id: string, score: number): Movie => ({
-  id,
-  category: 'nowplaying',
-  title: `电影${id}`,
-  score,
-  votes: 1,
-  stars: 35,
-  year: 2024,
-  duration: null,
-  regions: [],
-  directors: [],
-  actors: [],
-  posterUrl: null,
-  url: `https://movie.douban.com/subject/${id}/`,
-  ticketUrl: null,
-  releaseDate: null,
-  wish: null,
-});
+const movie = (id: string, score: number) => makeMovie(id, { score });
 
 function createBoard() {
   let page: NowPlayingPage = { nowPlaying: [movie('1', 7), movie('2', 8)], upcoming: [] };
