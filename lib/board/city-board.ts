@@ -179,7 +179,8 @@ export class CityBoard implements PolledBoard {
       return true;
     }
     // Our own events come back from Redis after we applied them: a version we hold is done.
-    if (!force && (message.version as number) <= this.version) return false;
+    // (A start-up board's version is this instance's clock, not the cluster's: it takes any event.)
+    if (!force && this.shared && (message.version as number) <= this.version) return false;
     if (parsed.name === 'update') {
       if (message.previous !== this.version) {
         void this.catchUp();
@@ -207,7 +208,8 @@ export class CityBoard implements PolledBoard {
       return;
     }
     await this.catchUp();
-    if (!this.degradedSince) return;
+    // Redis may have dropped again while we caught up.
+    if (!this.degradedSince || this.bus.state() !== 'ready') return;
     this.degradedSince = null;
     this.statusChanged();
   }
@@ -260,6 +262,10 @@ export class CityBoard implements PolledBoard {
     }
   }
 
+  resync(): Promise<void> {
+    return this.catchUp();
+  }
+
   takeReseed(): boolean {
     const reseed = this.reseed;
     this.reseed = false;
@@ -273,6 +279,8 @@ export class CityBoard implements PolledBoard {
    */
   private catchUp(): Promise<void> {
     this.catchingUp ??= (async () => {
+      // Events that arrive while we read the store wait, and apply on top of what we read.
+      this.queued ??= [];
       let stored: StoredBoard | null = null;
       try {
         stored = await this.bus.load(this.city);

@@ -17,6 +17,8 @@ export interface PolledBoard {
   touch(times: { fetchedAt?: string; lastSuccessAt?: string }): void;
   /** Whether the shared store lost the board and it must be written again; clears the flag. */
   takeReseed(): boolean;
+  /** Reloads the board from the shared store (a publish was refused: our board is behind). */
+  resync(): Promise<void>;
   snapshotText(): string;
 }
 
@@ -37,8 +39,13 @@ export function createBoardPoll({
   const { city } = board;
 
   const publish = async (message: BusMessage, snapshotJson: string | null) => {
-    if (await bus.publish(message, snapshotJson)) board.receive(message);
-    else logEvent('info', 'publish-refused', { city, why: 'lease lost' });
+    if (await bus.publish(message, snapshotJson)) {
+      board.receive(message);
+      return;
+    }
+    // Another instance holds the lease, or published a version our board does not hold yet.
+    logEvent('info', 'publish-refused', { city, version: message.version });
+    await board.resync();
   };
 
   const publishStatus = async (state: 'live' | 'stale', reason: string | null) => {

@@ -24,12 +24,16 @@ local n = math.max(tonumber(redis.call('GET', KEYS[1]) or '0') + 1, tonumber(ARG
 redis.call('SET', KEYS[1], string.format('%d', n))
 return string.format('%d', n)`;
 
-// Fenced by the lease: an instance that lost it cannot overwrite the board. State, history and the
-// fan-out change together or not at all.
+// Fenced by the lease and by the board's head: an instance that lost the lease, or whose board is
+// behind the stored one, cannot write (an update applies only on top of the version it follows).
+// State, history and the fan-out change together or not at all.
 const publishScript = `
 if redis.call('GET', KEYS[1]) ~= ARGV[1] then return 0 end
 if ARGV[4] == 'status' then redis.call('SET', KEYS[4], ARGV[5])
 else
+  local head = redis.call('GET', KEYS[5])
+  if ARGV[7] ~= '' and head and head ~= ARGV[7] then return 0 end
+  redis.call('SET', KEYS[5], ARGV[8])
   redis.call('SET', KEYS[2], ARGV[5])
   redis.call('XADD', KEYS[3], 'MAXLEN', '~', ARGV[6], '*', 'm', ARGV[3])
 end
@@ -64,7 +68,8 @@ export function createRedisBus({
       Math.round(Math.min(100 * 2 ** Math.min(times, 6), 5_000) * (0.5 + Math.random() / 2)),
   };
   // Commands fail at once while disconnected (the caller serves what it has); subscriptions wait.
-  const command = new Redis(url, { ...options, enableOfflineQueue: false });
+  // A Redis that stops answering without closing the socket must not hang requests either.
+  const command = new Redis(url, { ...options, enableOfflineQueue: false, commandTimeout: 2_000 });
   const subscriber = new Redis(url, options);
   const listeners = new Set<(message: BusMessage) => void>();
   const stateListeners = new Set<(state: BusState) => void>();
@@ -111,7 +116,14 @@ export function createRedisBus({
       logEvent('warn', 'bad-bus-message', { why: error.message, bytes: raw.length });
       return;
     }
-    for (const listener of listeners) listener(message);
+    for (const listener of listeners) {
+      try {
+        listener(message);
+      } catch (error) {
+        // Inside ioredis's reply parser a throw would take the process down: log it instead.
+        logEvent('error', 'bus-listener-crashed', { city: message.city, error: String(error) });
+      }
+    }
   });
 
   /** Lets a first read wait for the connection being opened at start, rather than fail at once. */
@@ -165,17 +177,20 @@ export function createRedisBus({
       const stored = message.name === 'status' ? message.data : (snapshot ?? '');
       const done = await command.eval(
         publishScript,
-        4,
+        5,
         key('lease', city),
         key('snapshot', city),
         key('history', city),
         key('status', city),
+        key('head', city),
         instance,
         channel,
         JSON.stringify(message),
         message.name,
         stored,
         historyLimit,
+        message.name === 'update' ? String(message.previous) : '',
+        String(message.version ?? ''),
       );
       return done === 1;
     },
@@ -184,11 +199,18 @@ export function createRedisBus({
     },
     async load(city): Promise<StoredBoard> {
       await connected(options.connectTimeout ?? 2_000);
-      const [snapshot, status, entries] = await Promise.all([
-        command.get(key('snapshot', city)),
-        command.get(key('status', city)),
-        command.xrevrange(key('history', city), '+', '-', 'COUNT', historyLimit),
-      ]);
+      // One transaction, so the snapshot and the history's last entry are the same version.
+      const replies = await command
+        .multi()
+        .get(key('snapshot', city))
+        .get(key('status', city))
+        .xrevrange(key('history', city), '+', '-', 'COUNT', historyLimit)
+        .exec();
+      const failed = replies?.find(([error]) => error)?.[0];
+      if (!replies || failed) throw failed ?? new Error('transaction aborted');
+      const snapshot = replies[0]?.[1] as string | null;
+      const status = replies[1]?.[1] as string | null;
+      const entries = replies[2]?.[1] as Array<[string, string[]]>;
       const history: BusMessage[] = [];
       for (const [, fields] of entries.reverse()) {
         try {
