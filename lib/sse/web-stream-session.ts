@@ -62,7 +62,9 @@ export class WebStreamSession implements Session, UnderlyingDefaultSource<Uint8A
     this.options = null;
     options?.signal?.removeEventListener('abort', this);
     try {
-      this.controller?.close();
+      // A slow client's queue is dropped at once (error), not drained to a reader that does not read.
+      if (reason === 'slow-client') this.controller?.error(new Error('client too slow'));
+      else this.controller?.close();
     } catch {
       // Already closed or errored by the runtime: nothing left to end.
     }
