@@ -12,10 +12,7 @@ const maxWaitMs = 2_500;
  * request per interval), waiting at most 2.5 s before answering with the board as it stands.
  */
 export async function readBoard({ city }: { city: string }): Promise<BoardSnapshot> {
-  const board = getBoard(city);
-  await board.ready;
-  await board.refresh(Math.min(maxWaitMs, env.doubanTimeoutMs));
-  return board.snapshot();
+  return JSON.parse(await readBoardJson({ city })) as BoardSnapshot;
 }
 
 /** The same, as the JSON text the board serialized once for this version. */
