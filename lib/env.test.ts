@@ -12,7 +12,28 @@ describe('readEnv', () => {
       sseMaxDurationMs: 0,
       defaultCity: 'shanghai',
       logLevel: 'info',
+      sseMaxQueueBytes: 1024 * 1024,
+      sseMaxQueueEvents: 200,
+      streamsPerIp: 20,
+      streamsMax: 20_000,
+      trustProxy: 0,
+      suspiciousDropRatio: 0.5,
+      suspiciousConfirmPolls: 3,
+      shutdownTimeoutMs: 10_000,
+      posterCacheBytes: 32 * 1024 * 1024,
     });
+  });
+
+  it('refuses limits that make no sense', () => {
+    for (const [name, value] of [
+      ['STREAMS_PER_IP', '-1'],
+      ['STREAMS_MAX', '1.5'],
+      ['TRUST_PROXY', 'true'],
+      ['SUSPICIOUS_DROP_RATIO', '1'],
+      ['SSE_MAX_QUEUE_EVENTS', '0'],
+    ]) {
+      expect(() => readEnv({ [name as string]: value })).toThrow(name);
+    }
   });
 
   it('reads numbers and trims a trailing slash from the base URL', () => {

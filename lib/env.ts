@@ -29,6 +29,28 @@ export interface Env {
   sseMaxDurationMs: number;
   /** Unread bytes a client may fall behind by before its stream is closed (it then resumes). */
   sseMaxQueueBytes: number;
+  /** Events written while the client's socket never drained, before it is closed as too slow. */
+  sseMaxQueueEvents: number;
+  /** Open streams one client IP may hold (0: no limit); past it, 429 with Retry-After. */
+  streamsPerIp: number;
+  /** Open streams this process serves at most (0: no limit); past it, 503 with Retry-After. */
+  streamsMax: number;
+  /**
+   * How many proxies in front of the app append to X-Forwarded-For: the client IP is the address
+   * that many hops from its right end. 0 (default): the socket's address; the header is ignored.
+   */
+  trustProxy: number;
+  /**
+   * A page with fewer than this share of the last good board's movies is held back as suspicious
+   * (a half-rendered or tampered page), not broadcast as a mass removal; 0 turns the check off.
+   */
+  suspiciousDropRatio: number;
+  /** How many polls in a row must agree on the smaller board before it is believed. */
+  suspiciousConfirmPolls: number;
+  /** On SIGTERM, the most the server waits for in-flight requests before it exits. */
+  shutdownTimeoutMs: number;
+  /** Bytes of posters kept in memory (least recently used go first); 0: no cache. */
+  posterCacheBytes: number;
   /** How many updates per city are kept for Last-Event-ID replay. */
   historyLimit: number;
   defaultCity: string;
@@ -97,7 +119,15 @@ export function readEnv(source: Record<string, string | undefined>): Env {
     sseHeartbeatMs: number('SSE_HEARTBEAT_MS', 15_000, atLeast(100)),
     sseRetryMs: number('SSE_RETRY_MS', 3_000, atLeast(0)),
     sseMaxDurationMs: number('SSE_MAX_DURATION_MS', 0, atLeast(0)),
-    sseMaxQueueBytes: number('SSE_MAX_QUEUE_BYTES', 4 * 1024 * 1024, atLeast(1024)),
+    sseMaxQueueBytes: number('SSE_MAX_QUEUE_BYTES', 1024 * 1024, atLeast(1024)),
+    sseMaxQueueEvents: number('SSE_MAX_QUEUE_EVENTS', 200, atLeast(1)),
+    streamsPerIp: number('STREAMS_PER_IP', 20, atLeast(0)),
+    streamsMax: number('STREAMS_MAX', 20_000, atLeast(0)),
+    trustProxy: number('TRUST_PROXY', 0, (n) => Number.isInteger(n) && n >= 0 && n <= 10),
+    suspiciousDropRatio: number('SUSPICIOUS_DROP_RATIO', 0.5, (n) => n >= 0 && n < 1),
+    suspiciousConfirmPolls: number('SUSPICIOUS_CONFIRM_POLLS', 3, atLeast(1)),
+    shutdownTimeoutMs: number('SHUTDOWN_TIMEOUT_MS', 10_000, atLeast(0)),
+    posterCacheBytes: number('POSTER_CACHE_BYTES', 32 * 1024 * 1024, atLeast(0)),
     historyLimit: number('HISTORY_LIMIT', 200, atLeast(1)),
     defaultCity,
     redisUrl,

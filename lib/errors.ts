@@ -8,23 +8,28 @@ export class HttpError extends Error {
   readonly status: number;
   readonly code: string;
   readonly details: Record<string, unknown>;
+  /** Extra response headers, such as `Retry-After` on a 429 or 503. */
+  readonly headers: Record<string, string>;
 
   constructor({
     status,
     code,
     message,
     details = {},
+    headers = {},
   }: {
     status: number;
     code: string;
     message: string;
     details?: Record<string, unknown>;
+    headers?: Record<string, string>;
   }) {
     super(message);
     this.name = 'HttpError';
     this.status = status;
     this.code = code;
     this.details = details;
+    this.headers = headers;
   }
 }
 
@@ -33,7 +38,7 @@ export function toErrorResponse(error: unknown): Response {
   if (error instanceof HttpError) {
     return Response.json(
       { error: error.code, message: error.message, ...error.details },
-      { status: error.status, headers: { 'Cache-Control': 'no-store' } },
+      { status: error.status, headers: { 'Cache-Control': 'no-store', ...error.headers } },
     );
   }
   console.error(error);

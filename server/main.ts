@@ -1,6 +1,9 @@
 import { createServer } from 'node:http';
 import next from 'next';
 import { openBoardResponse } from '@/lib/board/open-board-response';
+import { env } from '@/lib/env';
+import { logEvent } from '@/lib/log';
+import { beginShutdown } from '@/lib/shutdown';
 import { closeAllSessions } from '@/lib/sse/session-ticker';
 
 /**
@@ -33,13 +36,22 @@ async function main(): Promise<void> {
   server.listen(port, hostname, () => {
     console.log(`✓ Ready on http://${hostname ?? 'localhost'}:${port}`);
   });
-  // Streams never end by themselves: stop taking connections, end every stream (clients reconnect,
-  // elsewhere or after the restart, and resume by Last-Event-ID), and exit within a bound.
-  const stop = () => {
+  // Streams never end by themselves. On SIGTERM: refuse new streams (503) and report unhealthy, tell
+  // every stream to reconnect and end it (clients come back, elsewhere or after the restart, and
+  // resume by Last-Event-ID), stop accepting connections, let in-flight requests finish, and exit
+  // within SHUTDOWN_TIMEOUT_MS whatever still hangs.
+  const stop = (signal: NodeJS.Signals) => {
+    beginShutdown();
+    const streams = closeAllSessions();
+    logEvent('info', 'shutdown', { signal, streams, timeoutMs: env.shutdownTimeoutMs });
     server.close(() => process.exit(0));
-    closeAllSessions();
-    server.closeIdleConnections();
-    setTimeout(() => process.exit(0), 5_000).unref();
+    // Connections whose stream just ended go idle once its last bytes are out.
+    const sweep = setInterval(() => server.closeIdleConnections(), 100);
+    sweep.unref();
+    setTimeout(() => {
+      logEvent('warn', 'shutdown-timeout', { timeoutMs: env.shutdownTimeoutMs });
+      process.exit(0);
+    }, env.shutdownTimeoutMs).unref();
   };
   process.once('SIGTERM', stop);
   process.once('SIGINT', stop);

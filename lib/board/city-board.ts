@@ -4,10 +4,12 @@ import type { Bus, BusMessage, BusState, StoredBoard } from '@/lib/bus/bus';
 import { nextVersion } from '@/lib/bus/next-version';
 import { BadBusMessage, parsePayload } from '@/lib/bus/parse-bus-message';
 import { env } from '@/lib/env';
-import { logEvent } from '@/lib/log';
+import { logEvent, logThrottled } from '@/lib/log';
+import { metrics } from '@/lib/metrics/metrics';
+import type { StreamTicket } from '@/lib/sse/admit-stream';
 import { encodeEvent, encodeRetry } from '@/lib/sse/encode-event';
 import { NodeResponseSession } from '@/lib/sse/node-response-session';
-import type { Session } from '@/lib/sse/session';
+import type { CloseReason, Session, SessionOptions } from '@/lib/sse/session';
 import { trackSession, untrackSession } from '@/lib/sse/session-ticker';
 import { WebStreamSession } from '@/lib/sse/web-stream-session';
 import type { BoardSnapshot, BoardSource, BoardStatus, NowPlayingPage } from '@/lib/types';
@@ -57,6 +59,8 @@ export class CityBoard implements PolledBoard {
   private upstream: BoardStatus;
   /** Since when this instance has lost the shared store, or null. */
   private degradedSince: string | null = null;
+  /** The last failed poll Douban's status reported (any instance's), for operators. */
+  private lastError: { reason: string | null; at: string } | null = null;
   private queued: BusMessage[] | null = null;
   /** False while the board is this instance's own start-up board, not yet one the cluster shares. */
   private shared = false;
@@ -66,9 +70,20 @@ export class CityBoard implements PolledBoard {
   private snapshotJson: string | null = null;
   private snapshotChunk: Uint8Array | null = null;
   private statusChunk: Uint8Array | null = null;
+  // This city's metric series, looked up once rather than on every broadcast.
+  private readonly counters: {
+    open: ReturnType<typeof metrics.streamsOpen.labels>;
+    events: ReturnType<typeof metrics.eventsSent.labels>;
+    slow: ReturnType<typeof metrics.slowClientsDropped.labels>;
+  };
 
   constructor({ city, bus, fetchPage, saved }: CityBoardOptions) {
     this.city = city;
+    this.counters = {
+      open: metrics.streamsOpen.labels(city),
+      events: metrics.eventsSent.labels(city),
+      slow: metrics.slowClientsDropped.labels(city),
+    };
     this.bus = bus;
     this.version = nextVersion(0);
     this.page = { nowPlaying: saved?.nowPlaying ?? [], upcoming: saved?.upcoming ?? [] };
@@ -106,6 +121,7 @@ export class CityBoard implements PolledBoard {
       ...this.status(),
       version: this.version,
       source: this.source,
+      lastError: this.lastError,
       streams: this.sessions.size,
       polling: this.poller.leader,
       leader: this.poller.leader,
@@ -126,31 +142,61 @@ export class CityBoard implements PolledBoard {
   openStream({
     lastEventId,
     signal,
+    ticket = null,
   }: {
     lastEventId: number | null;
     signal?: AbortSignal;
+    ticket?: StreamTicket | null;
   }): ReadableStream<Uint8Array> {
-    const session = new WebStreamSession({ ...this.greet(lastEventId), signal });
+    const session = new WebStreamSession({ ...this.greet(lastEventId, ticket), signal });
     this.attach(session);
     return session.stream;
   }
 
   /** The same stream written straight to a Node response (the production server). */
-  openResponse({ lastEventId, response }: { lastEventId: number | null; response: ServerResponse }): void {
-    this.attach(new NodeResponseSession(response, this.greet(lastEventId)));
+  openResponse({
+    lastEventId,
+    response,
+    ticket = null,
+  }: {
+    lastEventId: number | null;
+    response: ServerResponse;
+    ticket?: StreamTicket | null;
+  }): void {
+    this.attach(new NodeResponseSession(response, this.greet(lastEventId, ticket)));
   }
 
-  private greet(lastEventId: number | null) {
+  private greet(lastEventId: number | null, ticket: StreamTicket | null): SessionOptions {
     const missed = this.replayAfter(lastEventId);
     const initial = [retryChunk, ...(missed ?? [this.encodedSnapshot()]), this.encodedStatus()];
-    return { initial, maxQueueBytes: env.sseMaxQueueBytes, onClose: this.onSessionClose };
+    let bytes = 0;
+    for (const chunk of initial) bytes += chunk.byteLength;
+    this.counters.events.inc(initial.length - 1);
+    metrics.bytesSent.inc(bytes);
+    return {
+      initial,
+      maxQueueBytes: env.sseMaxQueueBytes,
+      maxQueueEvents: env.sseMaxQueueEvents,
+      ticket,
+      onClose: this.onSessionClose,
+    };
   }
 
   private attach(session: Session): void {
     if (session.closed) return;
     this.sessions.add(session);
+    this.counters.open.inc();
     trackSession(session);
     this.poller.watch();
+  }
+
+  /** Writes one event to every stream of the city, and counts it once. */
+  private broadcast(chunk: Uint8Array): void {
+    const streams = this.sessions.size;
+    if (streams === 0) return;
+    for (const session of this.sessions) session.write(chunk);
+    this.counters.events.inc(streams);
+    metrics.bytesSent.inc(streams * chunk.byteLength);
   }
 
   /** Every event of this city from the bus (its own included): applied once, recorded, sent out. */
@@ -175,6 +221,8 @@ export class CityBoard implements PolledBoard {
     if (parsed.name === 'status') {
       if (JSON.stringify(parsed.payload) === JSON.stringify(this.upstream)) return false;
       this.upstream = parsed.payload;
+      if (parsed.payload.state === 'stale')
+        this.lastError = { reason: parsed.payload.reason, at: parsed.payload.since };
       this.statusChanged();
       return true;
     }
@@ -214,11 +262,23 @@ export class CityBoard implements PolledBoard {
     this.statusChanged();
   }
 
-  private readonly onSessionClose = (session: Session, reason: string) => {
+  private readonly onSessionClose = (session: Session, reason: CloseReason) => {
     if (!this.sessions.delete(session)) return;
     untrackSession(session);
     this.poller.unwatch();
-    logEvent('debug', 'stream-closed', { city: this.city, reason, streams: this.sessions.size });
+    this.counters.open.dec();
+    metrics.streamsClosed.labels(reason).inc();
+    if (reason === 'slow-client') {
+      this.counters.slow.inc();
+      // Throttled: a proxy that stops reading can take thousands of streams down at once.
+      logThrottled('info', 'slow-client-dropped', `slow:${this.city}`, {
+        city: this.city,
+        reason,
+        streams: this.sessions.size,
+      });
+    } else {
+      logEvent('debug', 'stream-closed', { city: this.city, reason, streams: this.sessions.size });
+    }
   };
 
   private status(): BoardStatus {
@@ -351,14 +411,13 @@ export class CityBoard implements PolledBoard {
     this.history.push({ message, chunk });
     if (this.history.length > env.historyLimit)
       this.history.splice(0, this.history.length - env.historyLimit);
-    for (const session of this.sessions) session.write(chunk);
+    this.broadcast(chunk);
   }
 
   private statusChanged(): void {
     this.statusChunk = null;
     this.invalidateSnapshot();
-    const chunk = this.encodedStatus();
-    for (const session of this.sessions) session.write(chunk);
+    this.broadcast(this.encodedStatus());
   }
 
   private encodedSnapshot(): Uint8Array {

@@ -10,13 +10,19 @@ import { readStreamRequest } from './read-stream-request';
 export async function openBoardResponse(request: IncomingMessage, response: ServerResponse): Promise<void> {
   try {
     const header = request.headers['last-event-id'];
-    const { board, lastEventId } = await readStreamRequest({
+    const forwardedFor = request.headers['x-forwarded-for'];
+    const { board, lastEventId, ticket } = await readStreamRequest({
       url: new URL(request.url ?? '/', 'http://localhost'),
       lastEventIdHeader: typeof header === 'string' ? header : null,
+      socketAddress: request.socket.remoteAddress ?? null,
+      forwardedFor: typeof forwardedFor === 'string' ? forwardedFor : null,
     });
     // The client may have left while the board loaded the shared state.
-    if (response.destroyed) return;
-    board.openResponse({ lastEventId, response });
+    if (response.destroyed) {
+      ticket.release();
+      return;
+    }
+    board.openResponse({ lastEventId, response, ticket });
   } catch (error) {
     const answer = toErrorResponse(error);
     response.writeHead(answer.status, Object.fromEntries(answer.headers));

@@ -1,8 +1,9 @@
 import 'server-only';
 import { env } from '@/lib/env';
+import { metrics } from '@/lib/metrics/metrics';
 import { singleton } from '@/lib/singleton';
-import { encodeComment } from './encode-event';
-import type { Session } from './session';
+import { encodeComment, encodeEvent, encodeRetry } from './encode-event';
+import type { CloseReason, Session } from './session';
 
 const heartbeat = encodeComment('heartbeat');
 
@@ -45,16 +46,37 @@ export function isTickerRunning(): boolean {
 
 function tick(): void {
   const expiresBefore = env.sseMaxDurationMs > 0 ? Date.now() - env.sseMaxDurationMs : -1;
+  let beats = 0;
   for (const session of ticker.sessions) {
-    if (session.openedAt <= expiresBefore) session.close('max-duration');
-    else session.write(heartbeat);
+    if (session.openedAt <= expiresBefore) endSession(session, 'max-duration', env.sseRetryMs);
+    else {
+      session.write(heartbeat);
+      beats += 1;
+    }
   }
+  metrics.bytesSent.inc(beats * heartbeat.byteLength);
 }
 
 /**
- * Ends every open stream (a deploy or restart): each client's EventSource reconnects after its
- * `retry` delay, to whichever instance answers, and resumes by Last-Event-ID.
+ * Tells the client why its stream ends and when to come back (a `reconnect` event, then `retry:`),
+ * and ends it. EventSource reconnects by itself once a stream ends, after the last `retry:` it saw,
+ * and resumes by Last-Event-ID.
  */
-export function closeAllSessions(): void {
-  for (const session of [...ticker.sessions]) session.close('shutdown');
+function endSession(session: Session, reason: CloseReason, retryMs: number): void {
+  session.write(encodeEvent({ event: 'reconnect', data: JSON.stringify({ reason, retryMs }) }));
+  session.write(encodeRetry(retryMs));
+  session.close(reason);
+}
+
+/**
+ * Ends every open stream (a deploy or restart), each with a `reconnect` event. Every client gets its
+ * own delay, spread over `spreadMs`, so thousands of browsers do not return in the same instant to
+ * whichever instance answers; each resumes by Last-Event-ID and misses nothing.
+ */
+export function closeAllSessions({ spreadMs = env.sseRetryMs }: { spreadMs?: number } = {}): number {
+  const sessions = [...ticker.sessions];
+  for (const session of sessions) {
+    endSession(session, 'shutdown', Math.round(spreadMs / 4 + Math.random() * spreadMs));
+  }
+  return sessions.length;
 }

@@ -1,3 +1,5 @@
+import type { StreamTicket } from './admit-stream';
+
 /** Why a stream ended; counted and logged by whoever owns the session. */
 export type CloseReason =
   | 'aborted'
@@ -25,6 +27,10 @@ export interface SessionOptions {
   initial: readonly Uint8Array[];
   /** Bytes that may wait unsent for this client before it is dropped as too slow. */
   maxQueueBytes: number;
+  /** Events that may wait unsent (written while the socket never drained) before the same. */
+  maxQueueEvents: number;
+  /** The stream's place under the limits, given back when it ends (before `onClose`). */
+  ticket: StreamTicket | null;
   /** Runs exactly once, however the session ends. */
   onClose: (session: Session, reason: CloseReason) => void;
 }

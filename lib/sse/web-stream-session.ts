@@ -17,6 +17,8 @@ export class WebStreamSession implements Session, UnderlyingDefaultSource<Uint8A
   readonly openedAt = Date.now();
   closed = false;
   private controller: ReadableStreamDefaultController<Uint8Array> | null = null;
+  /** Chunks written since the reader last caught up. */
+  private unread = 0;
   private options: (SessionOptions & { signal?: AbortSignal }) | null;
 
   constructor(options: SessionOptions & { signal?: AbortSignal }) {
@@ -44,7 +46,9 @@ export class WebStreamSession implements Session, UnderlyingDefaultSource<Uint8A
   write(chunk: Uint8Array): void {
     const controller = this.controller;
     if (this.closed || !controller || !this.options) return;
-    if ((controller.desiredSize ?? 0) < -this.options.maxQueueBytes) {
+    const waiting = -(controller.desiredSize ?? 0);
+    this.unread = waiting <= 0 ? 0 : this.unread + 1;
+    if (waiting > this.options.maxQueueBytes || this.unread > this.options.maxQueueEvents) {
       this.close('slow-client');
       return;
     }
@@ -61,6 +65,7 @@ export class WebStreamSession implements Session, UnderlyingDefaultSource<Uint8A
     const options = this.options;
     this.options = null;
     options?.signal?.removeEventListener('abort', this);
+    options?.ticket?.release();
     try {
       // A slow client's queue is dropped at once (error), not drained to a reader that does not read.
       if (reason === 'slow-client') this.controller?.error(new Error('client too slow'));

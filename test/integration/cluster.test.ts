@@ -120,8 +120,11 @@ async function nextWithScore(client: Client, score: number): Promise<Received> {
 
 async function health(name: Name): Promise<Health> {
   const response = await fetch(`${app(name).url}/api/health`);
-  expect(response.status).toBe(200);
-  return (await response.json()) as Health;
+  const body = (await response.json()) as Health;
+  // 503 exactly while the instance should get no traffic (here: Redis lost).
+  expect(response.status).toBe(body.redis.state === 'down' ? 503 : 200);
+  expect(body.ok).toBe(response.status === 200);
+  return body;
 }
 
 async function cityHealth(name: Name, city: string) {

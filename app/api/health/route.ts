@@ -1,8 +1,14 @@
 import { readHealth } from '@/lib/board/read-health';
 
 export const dynamic = 'force-dynamic';
+export const runtime = 'nodejs';
 
-/** GET /api/health: 200 while serving, with each city's state, streams and whether it polls. */
+/**
+ * GET /api/health: 200 while this instance serves, 503 while it should get no traffic (shutting
+ * down, or Redis configured and lost), with the reasons, Redis' state, and per city its state, last
+ * success, last error, streams and whether it polls.
+ */
 export function GET(): Response {
-  return Response.json(readHealth(), { headers: { 'Cache-Control': 'no-store' } });
+  const health = readHealth();
+  return Response.json(health, { status: health.ok ? 200 : 503, headers: { 'Cache-Control': 'no-store' } });
 }
