@@ -1,3 +1,18 @@
+// Sent with every answer (pages, API, static files); the page's Content-Security-Policy carries a
+// per-request nonce, so proxy.ts sets that one. The event stream of `npm start` bypasses Next and
+// sets its own (lib/sse/stream-headers.ts).
+const securityHeaders = [
+  // A JSON error or a poster is never sniffed into HTML or script.
+  { key: 'X-Content-Type-Options', value: 'nosniff' },
+  // Links out (to Douban) get our origin, never the page's query string.
+  { key: 'Referrer-Policy', value: 'strict-origin-when-cross-origin' },
+  // For browsers that predate CSP's frame-ancestors: nobody frames the board.
+  { key: 'X-Frame-Options', value: 'DENY' },
+  { key: 'Permissions-Policy', value: 'camera=(), microphone=(), geolocation=(), payment=(), usb=()' },
+  // A window we open (Douban's pages) cannot reach back into ours.
+  { key: 'Cross-Origin-Opener-Policy', value: 'same-origin' },
+];
+
 /** @type {import('next').NextConfig} */
 const nextConfig = {
   reactStrictMode: true,
@@ -6,6 +21,9 @@ const nextConfig = {
   distDir: process.env.NEXT_DIST_DIR || '.next',
   // Loaded by Node at run time rather than bundled: it keeps sockets and timers of its own.
   serverExternalPackages: ['ioredis'],
+  async headers() {
+    return [{ source: '/:path*', headers: securityHeaders }];
+  },
 };
 
 module.exports = nextConfig;

@@ -1,4 +1,5 @@
 import type { Metadata, Viewport } from 'next';
+import { connection } from 'next/server';
 import type { ReactNode } from 'react';
 import './globals.css';
 
@@ -17,7 +18,10 @@ export const viewport: Viewport = {
   ],
 };
 
-export default function RootLayout({ children }: { children: ReactNode }) {
+export default async function RootLayout({ children }: { children: ReactNode }) {
+  // Every page is rendered per request, 404 included: a page prerendered at build time has scripts
+  // without the nonce of proxy.ts's Content-Security-Policy, and the browser would refuse them.
+  await connection();
   return (
     <html lang="zh-CN">
       <body>{children}</body>
