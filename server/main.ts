@@ -3,6 +3,7 @@ import next from 'next';
 import { openBoardResponse } from '@/lib/board/open-board-response';
 import { env } from '@/lib/env';
 import { logEvent } from '@/lib/log';
+import { fetchPosterToNode } from '@/lib/poster/fetch-poster-to-node';
 import { beginShutdown } from '@/lib/shutdown';
 import { closeAllSessions } from '@/lib/sse/session-ticker';
 
@@ -11,7 +12,8 @@ import { closeAllSessions } from '@/lib/sse/session-ticker';
  * stream, which this process writes straight to the socket with the same lib/ code the route handler
  * uses. An open stream then costs about what a bare Node server pays, not Next's per-request
  * machinery that stays suspended for as long as a stream is open (see the README's performance
- * section). `next dev` and Vercel keep using app/api/movies/stream/route.ts.
+ * section). `next dev` and Vercel keep using app/api/movies/stream/route.ts. Posters are written
+ * straight too, so they carry their Content-Length (Next drops it from route handler answers).
  *
  * Flags as `next start`: -p/--port (or PORT, default 3000), -H/--hostname (default: all interfaces).
  */
@@ -31,6 +33,7 @@ async function main(): Promise<void> {
   const server = createServer((request, response) => {
     const path = request.url?.split('?', 1)[0];
     if (request.method === 'GET' && path === '/api/movies/stream') void openBoardResponse(request, response);
+    else if (request.method === 'GET' && path === '/api/poster') void fetchPosterToNode(request, response);
     else void handle(request, response);
   });
   server.listen(port, hostname, () => {

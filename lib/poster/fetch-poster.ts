@@ -1,70 +1,101 @@
 import 'server-only';
-import { env } from '@/lib/env';
 import { HttpError } from '@/lib/errors';
-
-const maxPosterBytes = 2 * 1024 * 1024;
-const imageTypes = new Set(['image/jpeg', 'image/png', 'image/webp', 'image/gif']);
+import { logThrottled } from '@/lib/log';
+import { metrics } from '@/lib/metrics/metrics';
+import { fetchPosterUpstream } from '@/lib/poster/fetch-poster-upstream';
+import { parsePosterUrl } from '@/lib/poster/parse-poster-url';
+import { type CachedPoster, posterCache } from '@/lib/poster/poster-cache';
+import { singleton } from '@/lib/singleton';
 
 /**
- * Fetches a validated Douban poster with a Douban Referer (the image hosts refuse hotlinks) and
- * answers with it. A poster's URL names one photo forever, so browsers and CDNs may keep it a week.
+ * How long a failed poster is answered from memory with the same error. Browsers do not cache our
+ * error answers, so without it every page view would ask Douban again for a poster it just refused,
+ * and Douban blocks addresses that ask too much. Short, so a poster that was briefly missing shows
+ * up soon; bounded in count, so a flood of distinct bad paths cannot grow it.
  */
-export async function fetchPoster(url: URL): Promise<Response> {
-  const target = env.doubanImageOrigin ? `${env.doubanImageOrigin}${url.pathname}` : url.href;
-  let upstream: Response;
+const failureMemoryMs = 30_000;
+const maxRememberedFailures = 1_000;
+
+// A poster URL names one photo forever: browsers and CDNs may keep it a year without asking again.
+const cacheControl = 'public, max-age=31536000, immutable';
+
+/** Fetches in progress (and recent failures), by poster URL: concurrent requests share one fetch. */
+const fetches = singleton('poster-fetches', () => new Map<string, Promise<CachedPoster>>());
+
+/**
+ * GET /api/poster: answers the Douban poster at `url` (validated by `parsePosterUrl`, else a 400)
+ * from the in-memory cache or Douban's image host, with a strong `ETag`, a year of `Cache-Control`,
+ * the allowlisted raster `Content-Type`, `nosniff`, and `Content-Length`; a 304 without a body when
+ * `ifNoneMatch` names its ETag. Upstream problems are 502s with a code (see `fetchPosterUpstream`).
+ * Each answer counts once in `posterRequests`: `hit` (no fetch of its own), `miss` (it fetched),
+ * `not-modified` or `refused`.
+ */
+export async function fetchPoster({
+  url,
+  ifNoneMatch = null,
+}: {
+  url: string | null;
+  ifNoneMatch?: string | null;
+}): Promise<Response> {
   try {
-    upstream = await fetch(target, {
-      headers: { Referer: 'https://movie.douban.com/', 'User-Agent': 'Mozilla/5.0 (compatible; NowShowing)' },
-      redirect: 'manual',
-      signal: AbortSignal.timeout(env.doubanTimeoutMs),
+    const poster = parsePosterUrl(url);
+    // The fragment is never sent; without it, one photo is one cache entry.
+    const key = `${poster.origin}${poster.pathname}${poster.search}`;
+    let outcome: 'hit' | 'miss' = 'hit';
+    let cached = posterCache.get(key);
+    if (!cached) {
+      let pending = fetches.get(key);
+      if (!pending) {
+        outcome = 'miss';
+        pending = startFetch({ key, url: poster });
+      }
+      cached = await pending;
+    }
+    const headers = { ETag: cached.etag, 'Cache-Control': cacheControl };
+    if (matchesEtag({ ifNoneMatch, etag: cached.etag })) {
+      metrics.posterRequests.inc({ outcome: 'not-modified' });
+      return new Response(null, { status: 304, headers });
+    }
+    metrics.posterRequests.inc({ outcome });
+    return new Response(cached.body, {
+      headers: {
+        ...headers,
+        'Content-Type': cached.contentType,
+        'Content-Length': String(cached.body.byteLength),
+        'X-Content-Type-Options': 'nosniff',
+      },
     });
-  } catch {
-    throw new HttpError({
-      status: 502,
-      code: 'poster-unreachable',
-      message: 'Douban did not send the poster.',
-    });
+  } catch (error) {
+    metrics.posterRequests.inc({ outcome: 'refused' });
+    throw error;
   }
-  // Raster images only: an SVG from our origin could carry script.
-  const type = (upstream.headers.get('content-type') ?? '').split(';')[0]?.trim().toLowerCase() ?? '';
-  const length = Number(upstream.headers.get('content-length') ?? 0);
-  if (!upstream.ok || !imageTypes.has(type) || length > maxPosterBytes) {
-    await upstream.body?.cancel();
-    throw new HttpError({
-      status: 502,
-      code: 'poster-refused',
-      message: `Douban answered ${upstream.status} ${type || 'without a type'} for the poster.`,
-    });
-  }
-  return new Response(await readCapped(upstream), {
-    headers: {
-      'Content-Type': type,
-      'Cache-Control': 'public, max-age=604800, immutable',
-      'X-Content-Type-Options': 'nosniff',
-    },
-  });
 }
 
-/** The body, refused past `maxPosterBytes` even when no Content-Length announced it. */
-async function readCapped(upstream: Response): Promise<Buffer<ArrayBuffer>> {
-  const chunks: Uint8Array[] = [];
-  let size = 0;
-  try {
-    for await (const chunk of upstream.body ?? []) {
-      size += chunk.byteLength;
-      if (size > maxPosterBytes) {
-        await upstream.body?.cancel();
-        throw new HttpError({ status: 502, code: 'poster-too-large', message: 'The poster is too large.' });
+function startFetch({ key, url }: { key: string; url: URL }): Promise<CachedPoster> {
+  const pending = fetchPosterUpstream(url).then(
+    (poster) => {
+      fetches.delete(key);
+      posterCache.set(key, poster);
+      return poster;
+    },
+    (error: unknown) => {
+      if (fetches.size <= maxRememberedFailures) {
+        setTimeout(() => fetches.delete(key), failureMemoryMs).unref();
+      } else {
+        fetches.delete(key);
       }
-      chunks.push(chunk);
-    }
-  } catch (error) {
-    if (error instanceof HttpError) throw error;
-    throw new HttpError({
-      status: 502,
-      code: 'poster-unreachable',
-      message: 'Douban did not send the whole poster.',
-    });
-  }
-  return Buffer.concat(chunks);
+      const code = error instanceof HttpError ? error.code : 'internal';
+      logThrottled('warn', 'poster-failed', `poster-failed:${code}`, { code, url: key });
+      throw error;
+    },
+  );
+  fetches.set(key, pending);
+  return pending;
+}
+
+/** If-None-Match uses the weak comparison (RFC 9110 §13.1.2): `W/` is ignored, `*` matches any. */
+function matchesEtag({ ifNoneMatch, etag }: { ifNoneMatch: string | null; etag: string }): boolean {
+  if (!ifNoneMatch) return false;
+  if (ifNoneMatch.trim() === '*') return true;
+  return ifNoneMatch.split(',').some((tag) => tag.trim().replace(/^W\//, '') === etag);
 }

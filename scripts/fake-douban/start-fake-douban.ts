@@ -3,6 +3,7 @@ import { createServer, type IncomingMessage, type ServerResponse } from 'node:ht
 import type { AddressInfo } from 'node:net';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { answerFailingPoster, FAILING_POSTER_PATH } from './answer-failing-poster';
 import { handleControlRequest } from './control-plane';
 import { startDrift } from './drift';
 import { createPageModel, type PageModel } from './page-model';
@@ -47,6 +48,7 @@ export async function startFakeDouban(options: FakeDoubanOptions = {}): Promise<
   const cityModes = new Map<string, FakeMode>();
   const modeOf = (city: string): FakeMode => cityModes.get(city) ?? defaultMode;
   let log: PageRequest[] = [];
+  let posterLog: string[] = [];
   // Requests answered with silence in 'timeout' mode, until the mode changes or the server closes.
   const held = new Set<{ city: string; res: ServerResponse }>();
 
@@ -99,10 +101,16 @@ export async function startFakeDouban(options: FakeDoubanOptions = {}): Promise<
       return;
     }
     const poster = POSTER_PATH.exec(url.pathname)?.[1];
-    if (poster !== undefined) {
+    const failing = FAILING_POSTER_PATH.exec(url.pathname)?.[1];
+    if (poster !== undefined || failing !== undefined) {
+      posterLog.push(url.pathname);
       // Like imgN.doubanio.com: no Douban Referer, no image.
       if (!req.headers.referer?.startsWith('https://movie.douban.com/')) {
         send(res, 403, 'text/plain; charset=utf-8', 'hotlinking refused\n');
+        return;
+      }
+      if (poster === undefined) {
+        answerFailingPoster({ kind: String(failing), res, origin: fake.url });
         return;
       }
       const png = renderPosterPng(poster);
@@ -160,11 +168,13 @@ export async function startFakeDouban(options: FakeDoubanOptions = {}): Promise<
     },
     requests: (city) => (city === undefined ? log.length : log.filter((entry) => entry.city === city).length),
     requestLog: () => [...log],
+    posterRequests: () => [...posterLog],
     reset() {
       models.clear();
       cityModes.clear();
       defaultMode = 'ok';
       log = [];
+      posterLog = [];
       releaseHeld();
     },
     close() {

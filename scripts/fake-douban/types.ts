@@ -45,7 +45,9 @@ export interface FakeDouban {
   /** How many page requests arrived, for one city or in total. */
   requests(city?: string): number;
   requestLog(): PageRequest[];
-  /** Back to the recorded pages, mode 'ok' everywhere, no requests counted. */
+  /** Paths of the image requests that arrived (`/view/...`), in order; failing ones included. */
+  posterRequests(): string[];
+  /** Back to the recorded pages, mode 'ok' everywhere, no requests (pages or posters) counted. */
   reset(): void;
   /** Stops drift, closes the server and destroys every open socket, held ones included. */
   close(): Promise<void>;

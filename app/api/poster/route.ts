@@ -1,13 +1,15 @@
 import { toErrorResponse } from '@/lib/errors';
 import { fetchPoster } from '@/lib/poster/fetch-poster';
-import { parsePosterUrl } from '@/lib/poster/parse-poster-url';
 
 export const dynamic = 'force-dynamic';
 
-/** GET /api/poster?url=https://img<N>.doubanio.com/view/...: the poster, fetched with a Douban Referer. */
+/** GET /api/poster?url=https://img<N>.doubanio.com/view/...: the poster, cached, with an ETag. */
 export async function GET(request: Request): Promise<Response> {
   try {
-    return await fetchPoster(parsePosterUrl(new URL(request.url).searchParams.get('url')));
+    return await fetchPoster({
+      url: new URL(request.url).searchParams.get('url'),
+      ifNoneMatch: request.headers.get('if-none-match'),
+    });
   } catch (error) {
     return toErrorResponse(error);
   }

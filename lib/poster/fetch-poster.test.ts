@@ -1,0 +1,186 @@
+import { once } from 'node:events';
+import { createServer, type ServerResponse } from 'node:http';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+
+// A stand-in for Douban's image host on loopback; each path below is one way it can answer.
+const PORT = 4581;
+const MB = 1024 * 1024;
+const requests = new Map<string, number>();
+let releaseGate: () => void = () => {};
+const gate = new Promise<void>((resolve) => {
+  releaseGate = resolve;
+});
+
+const image = (res: ServerResponse, bytes: number, type = 'image/jpeg') => {
+  const body = Buffer.alloc(bytes, bytes % 251);
+  res.writeHead(200, { 'Content-Type': type, 'Content-Length': body.length });
+  res.end(body);
+};
+
+const upstream = createServer((req, res) => {
+  const path = req.url ?? '/';
+  requests.set(path, (requests.get(path) ?? 0) + 1);
+  const sized = /^\/view\/sized\/(\d+)\//.exec(path)?.[1];
+  if (sized) return image(res, Number(sized));
+  if (path === '/view/photo/good.jpg') return image(res, 5000);
+  if (path === '/view/gated.jpg') return void gate.then(() => image(res, 3000));
+  if (path === '/view/html.jpg') return image(res, 100, 'text/html; charset=utf-8');
+  if (path === '/view/svg.jpg') return image(res, 100, 'image/svg+xml');
+  if (path === '/view/announced-3mb.jpg') return image(res, 3 * MB);
+  if (path === '/view/chunked-3mb.jpg') {
+    res.writeHead(200, { 'Content-Type': 'image/jpeg' }); // no Content-Length: sent chunked
+    return void res.end(Buffer.alloc(3 * MB));
+  }
+  if (path === '/view/to-loopback.jpg') {
+    res.writeHead(302, { Location: `http://127.0.0.1:${PORT}/view/redirect-target.jpg` });
+    return void res.end();
+  }
+  if (path === '/view/to-doubanio.jpg') {
+    res.writeHead(301, { Location: 'https://img3.doubanio.com/view/redirect-target.jpg' });
+    return void res.end();
+  }
+  res.writeHead(404, { 'Content-Type': 'text/plain' });
+  res.end('not found');
+});
+
+const poster = (path: string) => `https://img1.doubanio.com${path}`;
+let fetchPoster: typeof import('./fetch-poster').fetchPoster;
+let posterCache: typeof import('./poster-cache').posterCache;
+let metrics: typeof import('@/lib/metrics/metrics').metrics;
+
+beforeAll(async () => {
+  upstream.listen(PORT, '127.0.0.1');
+  await once(upstream, 'listening');
+  // lib/env reads process.env once, at import: set it first, then import what reads it.
+  process.env.DOUBAN_IMAGE_ORIGIN = `http://127.0.0.1:${PORT}`;
+  process.env.POSTER_CACHE_BYTES = '100000';
+  process.env.DOUBAN_TIMEOUT_MS = '20000';
+  vi.resetModules();
+  ({ fetchPoster } = await import('./fetch-poster'));
+  ({ posterCache } = await import('./poster-cache'));
+  ({ metrics } = await import('@/lib/metrics/metrics'));
+});
+
+afterAll(async () => {
+  upstream.closeAllConnections();
+  upstream.close();
+  await once(upstream, 'close');
+});
+
+const refusal = async (path: string) => {
+  const error = await fetchPoster({ url: poster(path) }).catch((caught: unknown) => caught);
+  expect(error).toBeInstanceOf(Error);
+  return error as { status: number; code: string };
+};
+const counted = async (outcome: string) =>
+  (await metrics.posterRequests.get()).values.find((value) => value.labels.outcome === outcome)?.value ?? 0;
+
+describe('fetchPoster', () => {
+  it('answers an image with a strong ETag, a long immutable Cache-Control, nosniff and its length', async () => {
+    const res = await fetchPoster({ url: poster('/view/photo/good.jpg') });
+    expect(res.status).toBe(200);
+    expect(res.headers.get('content-type')).toBe('image/jpeg');
+    expect(res.headers.get('content-length')).toBe('5000');
+    expect(res.headers.get('x-content-type-options')).toBe('nosniff');
+    expect(res.headers.get('cache-control')).toMatch(/^public, max-age=\d{7,}, immutable$/);
+    expect(res.headers.get('etag')).toMatch(/^"[\w-]{20,}"$/);
+    expect((await res.arrayBuffer()).byteLength).toBe(5000);
+  });
+
+  it('serves the second request from the cache: the upstream sees one request', async () => {
+    const first = await fetchPoster({ url: poster('/view/sized/6000/a.jpg') });
+    const second = await fetchPoster({ url: poster('/view/sized/6000/a.jpg') });
+    expect(second.status).toBe(200);
+    expect(Buffer.from(await second.arrayBuffer())).toEqual(Buffer.from(await first.arrayBuffer()));
+    expect(second.headers.get('etag')).toBe(first.headers.get('etag'));
+    expect(requests.get('/view/sized/6000/a.jpg')).toBe(1);
+  });
+
+  it('answers 304 without a body when If-None-Match names the ETag, weak or in a list', async () => {
+    const url = poster('/view/photo/good.jpg');
+    const etag = (await fetchPoster({ url })).headers.get('etag') as string;
+    for (const ifNoneMatch of [etag, `W/${etag}`, `"other", ${etag}`, '*']) {
+      const res = await fetchPoster({ url, ifNoneMatch });
+      expect(res.status).toBe(304);
+      expect(res.headers.get('etag')).toBe(etag);
+      expect(await res.text()).toBe('');
+    }
+    expect((await fetchPoster({ url, ifNoneMatch: '"other"' })).status).toBe(200);
+  });
+
+  it.each([
+    ['text/html', '/view/html.jpg', 'poster-not-an-image'],
+    ['image/svg+xml', '/view/svg.jpg', 'poster-not-an-image'],
+    ['an oversized image announced by Content-Length', '/view/announced-3mb.jpg', 'poster-too-large'],
+    ['an oversized image sent chunked without a length', '/view/chunked-3mb.jpg', 'poster-too-large'],
+    ['a missing poster', '/view/photo/missing.jpg', 'poster-upstream-status'],
+  ])('refuses %s with a 502 and a code', async (_, path, code) => {
+    expect(await refusal(path)).toMatchObject({ status: 502, code });
+  });
+
+  it('refuses a redirect and never follows it, to loopback or to another Douban host', async () => {
+    expect(await refusal('/view/to-loopback.jpg')).toMatchObject({ status: 502, code: 'poster-redirect' });
+    // Followed, this one would end in poster-unreachable (no internet in tests), not poster-redirect.
+    expect(await refusal('/view/to-doubanio.jpg')).toMatchObject({ status: 502, code: 'poster-redirect' });
+    expect(requests.get('/view/redirect-target.jpg')).toBeUndefined();
+  });
+
+  it('remembers a failure for a while instead of asking the upstream again', async () => {
+    expect(await refusal('/view/photo/gone.jpg')).toMatchObject({ code: 'poster-upstream-status' });
+    expect(await refusal('/view/photo/gone.jpg')).toMatchObject({ code: 'poster-upstream-status' });
+    expect(requests.get('/view/photo/gone.jpg')).toBe(1);
+  });
+
+  it('lets concurrent requests for an uncached poster share one upstream fetch', async () => {
+    const answers = Array.from({ length: 5 }, () => fetchPoster({ url: poster('/view/gated.jpg') }));
+    // The upstream holds its answer until every request above has started.
+    for (let i = 0; i < 200 && requests.get('/view/gated.jpg') === undefined; i++) {
+      await new Promise((resolve) => setTimeout(resolve, 25));
+    }
+    releaseGate();
+    const responses = await Promise.all(answers);
+    expect(responses.map((res) => res.status)).toEqual([200, 200, 200, 200, 200]);
+    const bodies = await Promise.all(responses.map(async (res) => (await res.arrayBuffer()).byteLength));
+    expect(bodies).toEqual([3000, 3000, 3000, 3000, 3000]);
+    expect(requests.get('/view/gated.jpg')).toBe(1);
+  });
+
+  it('keeps the cache within its bound: the oldest go first, and the gauge says how full it is', async () => {
+    for (const name of ['1', '2', '3', '4', '5', '6'])
+      await fetchPoster({ url: poster(`/view/sized/20000/${name}`) });
+    expect(posterCache.bytes()).toBeLessThanOrEqual(100_000);
+    expect((await metrics.posterCacheBytes.get()).values[0]?.value).toBe(posterCache.bytes());
+    await fetchPoster({ url: poster('/view/sized/20000/6') });
+    expect(requests.get('/view/sized/20000/6')).toBe(1);
+    await fetchPoster({ url: poster('/view/sized/20000/1') });
+    expect(requests.get('/view/sized/20000/1')).toBe(2);
+  });
+
+  it('does not cache a poster over a quarter of the bound, but still serves it', async () => {
+    for (let i = 0; i < 2; i++) {
+      expect((await fetchPoster({ url: poster('/view/sized/30000/big.jpg') })).status).toBe(200);
+    }
+    expect(requests.get('/view/sized/30000/big.jpg')).toBe(2);
+  });
+
+  it('counts each answer once, as a miss, hit, not-modified or refused', async () => {
+    const before = await Promise.all(['miss', 'hit', 'not-modified', 'refused'].map(counted));
+    const url = poster('/view/sized/7000/counted.jpg');
+    const etag = (await fetchPoster({ url })).headers.get('etag');
+    await fetchPoster({ url });
+    await fetchPoster({ url, ifNoneMatch: etag });
+    await fetchPoster({ url: 'https://evil.example/view/x.jpg' }).catch(() => {});
+    const after = await Promise.all(['miss', 'hit', 'not-modified', 'refused'].map(counted));
+    expect(after.map((value, i) => value - (before[i] as number))).toEqual([1, 1, 1, 1]);
+  });
+
+  it('refuses a URL that is not a Douban poster with a 400, without asking the upstream', async () => {
+    const total = () => [...requests.values()].reduce((sum, n) => sum + n, 0);
+    const before = total();
+    const error = await fetchPoster({ url: 'https://img1.doubanio.com@127.0.0.1/view/x.jpg' }).catch(
+      (e) => e,
+    );
+    expect(error).toMatchObject({ status: 400, code: 'bad-poster-url' });
+    expect(total()).toBe(before);
+  });
+});
