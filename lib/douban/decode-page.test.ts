@@ -46,6 +46,12 @@ describe('decodePage', () => {
     expect(decodePage({ bytes: encodeGb18030(page(meta)), contentType: 'text/html' })).toContain(TITLE);
   });
 
+  it('reads a page labelled gbk as GB18030, four-byte sequences included, as browsers do', () => {
+    // 81 30 D3 30 is U+0452, which exists in GB18030 only as a four-byte sequence.
+    const bytes = Buffer.concat([encodeGb18030(page('')), Buffer.from('8130d330', 'hex')]);
+    expect(decodePage({ bytes, contentType: 'text/html; charset=gbk' }).endsWith('\u0452')).toBe(true);
+  });
+
   it('ignores a <meta> charset past the first 1024 bytes', () => {
     const bytes = utf8(page(`<!--${' '.repeat(1024)}--><meta charset="gbk">`));
     expect(decodePage({ bytes, contentType: 'text/html' })).toContain(TITLE);

@@ -34,6 +34,9 @@ export function decodePage({
       cause,
     });
   }
+  // Browsers read a page labelled gbk or gb2312 with the gb18030 decoder (WHATWG Encoding); Node's
+  // own gbk decoder does not know GB18030's four-byte sequences, which such pages do contain.
+  if (decoder.encoding === 'gbk') decoder = new TextDecoder('gb18030');
   return decoder.decode(bytes);
 }
 
