@@ -1,10 +1,13 @@
 import 'server-only';
 import type { Bus, BusMessage } from '@/lib/bus/bus';
 import { UpstreamError } from '@/lib/douban/upstream-error';
+import { env } from '@/lib/env';
 import { logEvent } from '@/lib/log';
+import { metrics } from '@/lib/metrics/metrics';
 import type { BoardSnapshot, BoardSource, BoardStatus, BoardUpdate, NowPlayingPage } from '@/lib/types';
 import { applyMovieDiff, orderOf, sameOrder } from './apply-movie-diff';
 import { diffMovies, isEmptyDiff } from './diff-movies';
+import { createPageJudge } from './judge-page';
 
 /** What the polling side needs of a city's board. */
 export interface PolledBoard {
@@ -25,7 +28,10 @@ export interface PolledBoard {
 /**
  * One poll of a city, run by the instance that polls it: fetch Douban's page, and publish what
  * changed as bus messages (status first, then one `update`, or a `snapshot` when Douban's board
- * replaces saved data). Resolves whether Douban answered, for the poller's backoff.
+ * replaces saved data). A page with far fewer movies than the board is held back (status stale,
+ * reason `suspicious-drop`) until `SUSPICIOUS_CONFIRM_POLLS` polls agree on it (see `createPageJudge`).
+ * Resolves whether Douban answered, for the poller's backoff. Counts fetch time by outcome and
+ * failures by reason in `metrics`.
  */
 export function createBoardPoll({
   board,
@@ -37,6 +43,10 @@ export function createBoardPoll({
   fetchPage: (city: string) => Promise<NowPlayingPage>;
 }): () => Promise<boolean> {
   const { city } = board;
+  const judge = createPageJudge({
+    dropRatio: env.suspiciousDropRatio,
+    confirmPolls: env.suspiciousConfirmPolls,
+  });
 
   const publish = async (message: BusMessage, snapshotJson: string | null) => {
     if (await bus.publish(message, snapshotJson)) {
@@ -108,17 +118,34 @@ export function createBoardPoll({
 
   return async () => {
     const startedAt = Date.now();
+    const endFetchTimer = metrics.upstreamFetchSeconds.startTimer();
     let page: NowPlayingPage;
     try {
       page = await fetchPage(city);
+      endFetchTimer({ outcome: 'ok' });
     } catch (error) {
+      endFetchTimer({ outcome: 'failed' });
       const reason = error instanceof UpstreamError ? error.reason : 'internal';
+      metrics.upstreamFailures.inc({ reason });
+      judge.reset();
       if (!(error instanceof UpstreamError))
         logEvent('error', 'poll-crashed', { city, error: String(error) });
       logEvent('warn', 'poll-failed', { city, reason, ms: Date.now() - startedAt });
       await publishStatus('stale', reason).catch(logPublishFailure);
       return false;
     }
+    const current = board.view();
+    const judgement = judge.judge({ board: current.page, live: current.source === 'douban', page });
+    if (!judgement.believed) {
+      const { previous, found, agreeing, needed } = judgement;
+      metrics.upstreamFailures.inc({ reason: 'suspicious-drop' });
+      logEvent('warn', 'suspicious-drop', { city, previous, found, agreeing, needed });
+      await publishStatus('stale', 'suspicious-drop').catch(logPublishFailure);
+      // Douban did answer: the confirming polls come at the usual interval, not after a backoff.
+      return true;
+    }
+    if (judgement.confirmed)
+      logEvent('warn', 'suspicious-drop-believed', { city, found: page.nowPlaying.length });
     try {
       // Status first, so the snapshot or update that follows already reads as live.
       await publishStatus('live', null);

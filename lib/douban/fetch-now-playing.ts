@@ -1,6 +1,7 @@
 import 'server-only';
 import { env } from '@/lib/env';
 import type { NowPlayingPage } from '@/lib/types';
+import { decodePage } from './decode-page';
 import { parseNowPlaying } from './parse-now-playing';
 import { UpstreamError } from './upstream-error';
 
@@ -19,8 +20,10 @@ const maxBodyBytes = 5 * 1024 * 1024;
 /**
  * Fetches and parses one city's now-showing page (`${DOUBAN_BASE_URL}/cinema/nowplaying/${city}/`).
  * Anything but a complete now-showing page throws `UpstreamError` with a short reason: a non-2xx
- * status (`http-403`, `http-418`...), a redirect (Douban sends flagged clients to sec.douban.com),
- * `timeout` after `DOUBAN_TIMEOUT_MS`, `network`, `too-large`, or the parser's verdict on the body.
+ * status (`http-403`, `http-418`...), `redirect` (none is followed: Douban sends flagged clients to
+ * sec.douban.com, whose page is not a board), `timeout` after `DOUBAN_TIMEOUT_MS` (headers and body
+ * together), `network`, `too-large` past 5 MB, `unknown-charset` (see `decodePage`), or the parser's
+ * verdict on the body.
  */
 export async function fetchNowPlaying({ city }: { city: string }): Promise<NowPlayingPage> {
   const url = `${env.doubanBaseUrl}/cinema/nowplaying/${encodeURIComponent(city)}/`;
@@ -46,7 +49,8 @@ export async function fetchNowPlaying({ city }: { city: string }): Promise<NowPl
         message: `Douban answered ${response.status}`,
       });
     }
-    return parseNowPlaying(await readText(response));
+    const bytes = await readBody(response);
+    return parseNowPlaying(decodePage({ bytes, contentType: response.headers.get('content-type') }));
   } catch (error) {
     if (error instanceof UpstreamError) throw error;
     if (signal.aborted) {
@@ -62,11 +66,15 @@ export async function fetchNowPlaying({ city }: { city: string }): Promise<NowPl
   }
 }
 
-async function readText(response: Response): Promise<string> {
+/** The body's bytes, refused as soon as it is known to pass `maxBodyBytes` (declared or counted). */
+async function readBody(response: Response): Promise<Uint8Array> {
   const declared = Number(response.headers.get('content-length'));
-  if (declared > maxBodyBytes) throw tooLarge();
+  if (declared > maxBodyBytes) {
+    await response.body?.cancel();
+    throw tooLarge();
+  }
   const reader = response.body?.getReader();
-  if (!reader) return '';
+  if (!reader) return new Uint8Array();
   const chunks: Uint8Array[] = [];
   let size = 0;
   for (;;) {
@@ -79,8 +87,7 @@ async function readText(response: Response): Promise<string> {
     }
     chunks.push(value);
   }
-  // Douban serves UTF-8; a page in another charset would fail the parse as not-a-nowplaying-page.
-  return new TextDecoder().decode(Buffer.concat(chunks));
+  return Buffer.concat(chunks);
 }
 
 function tooLarge(): UpstreamError {

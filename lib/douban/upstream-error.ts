@@ -6,7 +6,9 @@ import 'server-only';
  * code rather than prose:
  *
  * - `http-<status>`: a non-2xx answer, e.g. `http-403` (Douban's anti-bot page), `http-418`, `http-500`;
+ * - `redirect`: Douban sent us elsewhere (sec.douban.com for flagged clients); never followed;
  * - `timeout`, `network`, `too-large`: no usable answer at all;
+ * - `unknown-charset`: a page in an encoding `TextDecoder` does not know;
  * - `not-a-nowplaying-page`, `truncated-page`, `empty-page`: an answer that is not a complete
  *   now-showing page (see `parseNowPlaying`).
  *

@@ -182,6 +182,23 @@ describe('startFakeDouban', () => {
     }
   });
 
+  it('redirects to sec.douban.com in redirect mode, as Douban does to a flagged client', async () => {
+    fake.setMode({ mode: 'redirect' });
+    const res = await fetch(`${fake.url}/cinema/nowplaying/shanghai/`, { redirect: 'manual' });
+    expect(res.status).toBe(302);
+    expect(new URL(res.headers.get('location') ?? '').host).toBe('sec.douban.com');
+  });
+
+  it('serves the current page as GB18030 in gb18030 mode, declared in Content-Type', async () => {
+    fake.removeMovie({ city: 'shanghai', id: '36154853' });
+    const utf8 = await page('shanghai');
+    fake.setMode({ mode: 'gb18030' });
+    const res = await get('/cinema/nowplaying/shanghai/');
+    expect(res.headers.get('content-type')).toBe('text/html; charset=GB18030');
+    expect(res.body.equals(SHANGHAI)).toBe(false);
+    expect(new TextDecoder('gb18030').decode(res.body)).toBe(utf8);
+  });
+
   it('never answers in timeout mode, until the mode changes', async () => {
     fake.setMode({ city: 'shanghai', mode: 'timeout' });
     const silent = fetch(`${fake.url}/cinema/nowplaying/shanghai/`, { signal: AbortSignal.timeout(300) });

@@ -6,6 +6,7 @@ import { fileURLToPath } from 'node:url';
 import { answerFailingPoster, FAILING_POSTER_PATH } from './answer-failing-poster';
 import { handleControlRequest } from './control-plane';
 import { startDrift } from './drift';
+import { encodeGb18030 } from './encode-gb18030';
 import { createPageModel, type PageModel } from './page-model';
 import { renderPosterPng } from './poster-image';
 import type { FakeDouban, FakeDoubanOptions, FakeMode, PageRequest } from './types';
@@ -17,6 +18,8 @@ const DEFAULT_FIXTURES_DIR = fileURLToPath(new URL('../../fixtures/douban/', imp
 const PAGE_PATH = /^\/cinema\/nowplaying\/([a-z0-9]{1,40})\/?$/;
 const POSTER_PATH = /^\/view\/photo\/[a-z_]+\/public\/(p\d+)\.(jpg|webp)$/;
 const HTML = 'text/html; charset=utf-8';
+/** Where Douban sends a client it has flagged (the query names the page that was asked for). */
+const SEC_URL = 'https://sec.douban.com/b?r=https%3A%2F%2Fmovie.douban.com%2Fcinema%2Fnowplaying%2F';
 
 /**
  * Starts a fake `movie.douban.com` on loopback that serves the recorded now-showing pages
@@ -55,7 +58,7 @@ export async function startFakeDouban(options: FakeDoubanOptions = {}): Promise<
   const pageResponse = (
     city: string,
     mode: Exclude<FakeMode, 'timeout'>,
-  ): { status: number; body: string } => {
+  ): { status: number; body: string | Buffer; headers?: Record<string, string> } => {
     switch (mode) {
       case 'ok':
         return { status: 200, body: modelOf(city).render() };
@@ -73,13 +76,21 @@ export async function startFakeDouban(options: FakeDoubanOptions = {}): Promise<
         const page = modelOf(city).render();
         return { status: 200, body: page.slice(0, Math.floor(page.length / 2)) };
       }
+      case 'redirect':
+        return { status: 302, body: '', headers: { Location: `${SEC_URL}${city}%2F` } };
+      case 'gb18030':
+        return {
+          status: 200,
+          body: encodeGb18030(modelOf(city).render()),
+          headers: { 'Content-Type': 'text/html; charset=GB18030' },
+        };
     }
   };
   const answerPage = (city: string, res: ServerResponse): void => {
     const mode = modeOf(city);
     if (mode !== 'timeout') {
-      const { status, body } = pageResponse(city, mode);
-      send(res, status, HTML, body);
+      const { status, body, headers } = pageResponse(city, mode);
+      send(res, status, HTML, body, headers);
       return;
     }
     const entry = { city, res };
@@ -190,8 +201,14 @@ export async function startFakeDouban(options: FakeDoubanOptions = {}): Promise<
   return fake;
 }
 
-function send(res: ServerResponse, status: number, contentType: string, body: string): void {
-  const bytes = Buffer.from(body, 'utf8');
-  res.writeHead(status, { 'Content-Type': contentType, 'Content-Length': bytes.length });
+function send(
+  res: ServerResponse,
+  status: number,
+  contentType: string,
+  body: string | Buffer,
+  headers: Record<string, string> = {},
+): void {
+  const bytes = typeof body === 'string' ? Buffer.from(body, 'utf8') : body;
+  res.writeHead(status, { 'Content-Type': contentType, 'Content-Length': bytes.length, ...headers });
   res.end(bytes);
 }

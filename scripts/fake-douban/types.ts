@@ -10,6 +10,10 @@ export const FAKE_MODES = [
   'antibot-200',
   'antibot-403',
   'truncated',
+  // 302 to sec.douban.com, as Douban answers a client it has flagged.
+  'redirect',
+  // The current page encoded as GB18030, declared in Content-Type.
+  'gb18030',
 ] as const;
 
 export type FakeMode = (typeof FAKE_MODES)[number];
