@@ -130,7 +130,11 @@ export function createBoardPoll({
       judge.reset();
       if (!(error instanceof UpstreamError))
         logEvent('error', 'poll-crashed', { city, error: String(error) });
-      logEvent('warn', 'poll-failed', { city, reason, ms: Date.now() - startedAt });
+      // One warn line when a city starts failing (or fails differently); the retries of the same
+      // failure are debug lines, so an outage of hours is not thousands of lines.
+      const { upstream } = board.view();
+      const repeated = upstream.state === 'stale' && upstream.reason === reason;
+      logEvent(repeated ? 'debug' : 'warn', 'poll-failed', { city, reason, ms: Date.now() - startedAt });
       await publishStatus('stale', reason).catch(logPublishFailure);
       return false;
     }
@@ -146,6 +150,13 @@ export function createBoardPoll({
     }
     if (judgement.confirmed)
       logEvent('warn', 'suspicious-drop-believed', { city, found: page.nowPlaying.length });
+    if (current.upstream.state === 'stale' && current.upstream.reason !== 'not-fetched-yet') {
+      logEvent('info', 'poll-recovered', {
+        city,
+        after: current.upstream.reason,
+        since: current.upstream.since,
+      });
+    }
     try {
       // Status first, so the snapshot or update that follows already reads as live.
       await publishStatus('live', null);
