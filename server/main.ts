@@ -47,6 +47,7 @@ async function main(): Promise<void> {
   // accepting connections; let in-flight requests finish; and exit within SHUTDOWN_TIMEOUT_MS
   // whatever still hangs.
   const stop = (signal: NodeJS.Signals) => {
+    const startedAt = Date.now();
     beginShutdown();
     connections.drain();
     const streams = closeAllSessions();
@@ -56,7 +57,10 @@ async function main(): Promise<void> {
       logEvent('warn', 'shutdown-timeout', { timeoutMs: env.shutdownTimeoutMs });
       process.exit(0);
     }, env.shutdownTimeoutMs).unref();
-    void Promise.all([closed, stopPolling()]).then(() => process.exit(0));
+    void Promise.allSettled([closed, stopPolling()]).then(() => {
+      logEvent('info', 'shutdown-complete', { ms: Date.now() - startedAt });
+      process.exit(0);
+    });
   };
   process.once('SIGTERM', stop);
   process.once('SIGINT', stop);
