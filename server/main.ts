@@ -1,11 +1,13 @@
 import { createServer } from 'node:http';
 import next from 'next';
+import { stopPolling } from '@/lib/board/get-board';
 import { openBoardResponse } from '@/lib/board/open-board-response';
 import { env } from '@/lib/env';
 import { logEvent } from '@/lib/log';
 import { fetchPosterToNode } from '@/lib/poster/fetch-poster-to-node';
 import { beginShutdown } from '@/lib/shutdown';
 import { closeAllSessions } from '@/lib/sse/session-ticker';
+import { createConnectionDrain } from './create-connection-drain';
 
 /**
  * The production server (`npm start`): Next serves every page and route as usual, except the event
@@ -30,7 +32,9 @@ async function main(): Promise<void> {
   const handle = app.getRequestHandler();
   await app.prepare();
 
+  const connections = createConnectionDrain();
   const server = createServer((request, response) => {
+    connections.track(request, response);
     const path = request.url?.split('?', 1)[0];
     if (request.method === 'GET' && path === '/api/movies/stream') void openBoardResponse(request, response);
     else if (request.method === 'GET' && path === '/api/poster') void fetchPosterToNode(request, response);
@@ -39,22 +43,27 @@ async function main(): Promise<void> {
   server.listen(port, hostname, () => {
     console.log(`✓ Ready on http://${hostname ?? 'localhost'}:${port}`);
   });
-  // Streams never end by themselves. On SIGTERM: refuse new streams (503) and report unhealthy, tell
-  // every stream to reconnect and end it (clients come back, elsewhere or after the restart, and
-  // resume by Last-Event-ID), stop accepting connections, let in-flight requests finish, and exit
-  // within SHUTDOWN_TIMEOUT_MS whatever still hangs.
+  // Streams never end by themselves. On SIGTERM: refuse new streams (503) and report unhealthy; close
+  // each connection once its response is done, so nothing comes back on it; tell every stream to
+  // reconnect and end it (clients come back, elsewhere or after the restart, and resume by
+  // Last-Event-ID); give up this instance's polling leases so another instance polls at once; stop
+  // accepting connections; let in-flight requests finish; and exit within SHUTDOWN_TIMEOUT_MS
+  // whatever still hangs.
   const stop = (signal: NodeJS.Signals) => {
+    const startedAt = Date.now();
     beginShutdown();
+    connections.drain();
     const streams = closeAllSessions();
     logEvent('info', 'shutdown', { signal, streams, timeoutMs: env.shutdownTimeoutMs });
-    server.close(() => process.exit(0));
-    // Connections whose stream just ended go idle once its last bytes are out.
-    const sweep = setInterval(() => server.closeIdleConnections(), 100);
-    sweep.unref();
+    const closed = new Promise<void>((resolve) => server.close(() => resolve()));
     setTimeout(() => {
       logEvent('warn', 'shutdown-timeout', { timeoutMs: env.shutdownTimeoutMs });
       process.exit(0);
     }, env.shutdownTimeoutMs).unref();
+    void Promise.allSettled([closed, stopPolling()]).then(() => {
+      logEvent('info', 'shutdown-complete', { ms: Date.now() - startedAt });
+      process.exit(0);
+    });
   };
   process.once('SIGTERM', stop);
   process.once('SIGINT', stop);

@@ -128,6 +128,14 @@ export class CityBoard implements PolledBoard {
     };
   }
 
+  /**
+   * Stops polling the city (the process is going away) and gives up its lease if this instance
+   * holds it, so another instance of the cluster polls at once instead of after the lease expires.
+   */
+  stopPolling(): Promise<void> {
+    return this.poller.stop();
+  }
+
   /** Polls if due (see `Poller.refresh`) and waits for it at most `maxWaitMs`. */
   refresh(maxWaitMs: number): Promise<void> {
     return this.poller.refresh(maxWaitMs);

@@ -103,6 +103,33 @@ describe('createPoller with a lease', () => {
     b.poller.stop();
   });
 
+  it('stops at once, even with viewers, and resolves only once the lease is given up', async () => {
+    const lease = createSharedLease(interval * 1.5);
+    const own = lease.for('a');
+    // A store that takes its time to answer the release.
+    let answer = () => {};
+    const a = startPoller({
+      ...own,
+      release: () => new Promise<void>((resolve) => (answer = () => void own.release().then(resolve))),
+    });
+    await vi.advanceTimersByTimeAsync(10);
+    expect(lease.holder()).toBe('a');
+    let resolved = false;
+    const stopped = a.poller.stop().then(() => {
+      resolved = true;
+    });
+    await Promise.resolve();
+    expect(resolved).toBe(false);
+    expect(a.poller.active).toBe(false);
+    answer();
+    await stopped;
+    // No time has passed: the lease is free now, not once it expires.
+    expect(lease.holder()).toBeNull();
+    const polled = a.polls.length;
+    await vi.advanceTimersByTimeAsync(interval * 3);
+    expect(a.polls).toHaveLength(polled);
+  });
+
   it('polls nowhere while the lease store is unreachable', async () => {
     const lease = createSharedLease(interval * 1.5);
     const a = startPoller(lease.for('a', () => false));

@@ -33,7 +33,8 @@ export interface Poller {
   readonly active: boolean;
   /** Whether this instance is the one that polls (always, without a lease). */
   readonly leader: boolean;
-  stop(): void;
+  /** Stops polling now; resolves once the lease, if this instance held it, is given up. */
+  stop(): Promise<void>;
 }
 
 /**
@@ -102,14 +103,15 @@ export function createPoller(options: PollerOptions): Poller {
     pollTimer.unref?.();
   };
 
-  const stop = () => {
+  const stop = async (): Promise<void> => {
     active = false;
     if (pollTimer) clearTimeout(pollTimer);
     if (graceTimer) clearTimeout(graceTimer);
     pollTimer = graceTimer = null;
     if (lease && leader) {
       leader = false;
-      lease.release().catch(() => {});
+      // Unreachable store: the lease expires by itself.
+      await lease.release().catch(() => {});
     }
   };
 
@@ -126,7 +128,7 @@ export function createPoller(options: PollerOptions): Poller {
     unwatch() {
       watchers = Math.max(0, watchers - 1);
       if (watchers > 0 || !active || graceTimer) return;
-      graceTimer = setTimeout(stop, options.graceMs);
+      graceTimer = setTimeout(() => void stop(), options.graceMs);
       graceTimer.unref?.();
     },
     async refresh(maxWaitMs) {

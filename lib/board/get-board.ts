@@ -49,6 +49,11 @@ export function listBoards(): CityBoard[] {
   return [...boards.byCity.values()];
 }
 
+/** Stops every city's polling and gives up this instance's leases (see `CityBoard.stopPolling`). */
+export async function stopPolling(): Promise<void> {
+  await Promise.all(listBoards().map((board) => board.stopPolling()));
+}
+
 /** The bus in use, for health checks. */
 export function getBus(): Bus {
   return boards.bus;

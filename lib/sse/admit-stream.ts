@@ -22,7 +22,13 @@ const held = singleton('stream-admission', () => ({ total: 0, byClient: new Map<
  * and is counted. The place is taken at once, before any await, so a burst cannot slip past.
  */
 export function admitStream(client: string | null): StreamTicket {
-  const refuse = (status: number, code: string, message: string, retryAfterS: number) => {
+  const refuse = (
+    status: number,
+    code: string,
+    message: string,
+    retryAfterS: number,
+    headers: Record<string, string> = {},
+  ) => {
     metrics.streamsRejected.labels(code).inc();
     logThrottled('info', 'stream-refused', `refused:${code}:${client}`, { reason: code, client });
     const retryAfter = String(retryAfterS + Math.floor(Math.random() * retryAfterS));
@@ -31,11 +37,17 @@ export function admitStream(client: string | null): StreamTicket {
       code,
       message,
       details: { retryAfterSeconds: Number(retryAfter) },
-      headers: { 'Retry-After': retryAfter },
+      headers: { 'Retry-After': retryAfter, ...headers },
     });
   };
   if (shuttingDownSince()) {
-    throw refuse(503, 'shutting-down', 'This server is restarting; try again in a moment.', 2);
+    // Connection: close, so the client's next try opens a new connection (to another instance, or to
+    // this one restarted) instead of coming back on this one. Under `next start` a stream ended at
+    // shutdown leaves its connection in keep-alive, where the reconnect lands, and Next waits for
+    // every connection to close before it exits.
+    throw refuse(503, 'shutting-down', 'This server is restarting; try again in a moment.', 2, {
+      Connection: 'close',
+    });
   }
   if (env.streamsMax > 0 && held.total >= env.streamsMax) {
     throw refuse(503, 'total-limit', `This server is at its limit of ${env.streamsMax} open streams.`, 10);

@@ -1,6 +1,7 @@
 import 'server-only';
 import { env } from '@/lib/env';
 import { metrics } from '@/lib/metrics/metrics';
+import { shuttingDownSince } from '@/lib/shutdown';
 import { singleton } from '@/lib/singleton';
 import { encodeComment, encodeEvent, encodeRetry } from './encode-event';
 import type { CloseReason, Session } from './session';
@@ -24,6 +25,10 @@ export function trackSession(session: Session): void {
   ticker.sessions.add(session);
   ticker.timer ??= setInterval(tick, env.sseHeartbeatMs);
   ticker.timer.unref?.();
+  // Admitted before the shutdown began but opened after every stream was told to reconnect (its
+  // board was still loading): it would hold the server open until the timeout. It goes the same
+  // way, once its owner has finished opening it.
+  if (shuttingDownSince()) queueMicrotask(() => endSession(session, 'shutdown', spreadDelay(env.sseRetryMs)));
 }
 
 export function untrackSession(session: Session): void {
@@ -75,8 +80,11 @@ function endSession(session: Session, reason: CloseReason, retryMs: number): voi
  */
 export function closeAllSessions({ spreadMs = env.sseRetryMs }: { spreadMs?: number } = {}): number {
   const sessions = [...ticker.sessions];
-  for (const session of sessions) {
-    endSession(session, 'shutdown', Math.round(spreadMs / 4 + Math.random() * spreadMs));
-  }
+  for (const session of sessions) endSession(session, 'shutdown', spreadDelay(spreadMs));
   return sessions.length;
+}
+
+/** A delay between a quarter of `spreadMs` and 1.25 times it, at random. */
+function spreadDelay(spreadMs: number): number {
+  return Math.round(spreadMs / 4 + Math.random() * spreadMs);
 }

@@ -10,6 +10,17 @@ export interface App {
   /** Everything the server printed, for assertions on logs and for failure reports. */
   output(): string;
   stop(signal?: NodeJS.Signals): Promise<void>;
+  /** Sends `signal` to the server's process group and returns at once; see `exited`. */
+  kill(signal: NodeJS.Signals): void;
+  /** Settles when the server process exits: its exit code (null if a signal ended it) and when. */
+  exited: Promise<AppExit>;
+}
+
+export interface AppExit {
+  code: number | null;
+  signal: NodeJS.Signals | null;
+  /** `Date.now()` when the exit was seen. */
+  at: number;
 }
 
 /**
@@ -47,6 +58,9 @@ export async function startApp({
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let output = '';
+  const exited = new Promise<AppExit>((resolve) => {
+    child.once('exit', (code, signal) => resolve({ code, signal, at: Date.now() }));
+  });
   const ready = new Promise<void>((resolve, reject) => {
     const onData = (data: Buffer) => {
       output += data.toString();
@@ -63,6 +77,10 @@ export async function startApp({
     url: `http://127.0.0.1:${port}`,
     output: () => output,
     stop: (signal = 'SIGTERM') => stopGroup(child, signal),
+    kill: (signal) => {
+      if (child.pid) process.kill(-child.pid, signal);
+    },
+    exited,
   };
 }
 

@@ -1,0 +1,219 @@
+import { type ClientRequest, get, type IncomingMessage } from 'node:http';
+
+/** One dispatched event, and which connection (1 = the first that answered 200) it arrived on. */
+export interface ReceivedEvent {
+  type: string;
+  /** The last event ID after this event (EventSource's `lastEventId`). */
+  id: string;
+  data: string;
+  connection: number;
+}
+
+/** One connection attempt: `open` (200 event stream), `http-<status>`, or a network error code. */
+export interface Attempt {
+  at: number;
+  lastEventId: string;
+  outcome: string;
+}
+
+export interface ReconnectingClient {
+  readonly events: ReceivedEvent[];
+  readonly attempts: Attempt[];
+  /** Connections that answered 200 so far. */
+  readonly opens: number;
+  readonly lastEventId: string;
+  /** The reconnection time: the last `retry:` seen. */
+  readonly retryMs: number;
+  /** Why it stopped reconnecting by itself (a fatal answer, or too many attempts); null while it goes on. */
+  readonly failed: string | null;
+  /** Resolves once `check()` holds, re-checked after every event and attempt; rejects after `ms`. */
+  until(what: string, check: () => boolean, ms?: number): Promise<void>;
+  close(): void;
+}
+
+/**
+ * A client that reconnects the way EventSource does
+ * (https://html.spec.whatwg.org/multipage/server-sent-events.html#sse-processing-model): when a
+ * stream ends or the network fails, it waits the last `retry:` and connects to the same URL again
+ * with `Last-Event-ID`. Like the app's page (components/use-board-stream.ts), it also comes back
+ * after a 429/503 (after `Retry-After`), where EventSource itself would give up. Written over
+ * node:http rather than the `eventsource` package so a test sees every attempt, every event with its
+ * connection, and the reconnection time. Node's default agent keeps connections alive, as browsers
+ * do, so a reconnect may go out on the socket the last stream used.
+ */
+export function openReconnectingClient(
+  url: string,
+  {
+    maxAttempts = 1_000,
+    initialRetryMs = 3_000,
+    answerTimeoutMs = 10_000,
+  }: { maxAttempts?: number; initialRetryMs?: number; answerTimeoutMs?: number } = {},
+): ReconnectingClient {
+  const events: ReceivedEvent[] = [];
+  const attempts: Attempt[] = [];
+  const waiters = new Set<() => void>();
+  let opens = 0;
+  let lastEventId = '';
+  let retryMs = initialRetryMs;
+  let failed: string | null = null;
+  let closed = false;
+  let request: ClientRequest | null = null;
+  let timer: ReturnType<typeof setTimeout> | undefined;
+
+  const changed = () => {
+    for (const wake of [...waiters]) wake();
+  };
+
+  const reconnectAfter = (ms: number) => {
+    if (closed || failed) return;
+    if (attempts.length >= maxAttempts) {
+      failed = `gave up after ${attempts.length} attempts`;
+      changed();
+      return;
+    }
+    timer = setTimeout(connect, ms);
+  };
+
+  const record = (outcome: string, sentId: string) => {
+    attempts.push({ at: Date.now(), lastEventId: sentId, outcome });
+    changed();
+  };
+
+  function connect(): void {
+    const sentId = lastEventId;
+    let settled = false;
+    let answered = false;
+    // Once per connection: an error after the end (or the reverse) must not reconnect twice.
+    const lost = () => {
+      if (settled) return;
+      settled = true;
+      request = null;
+      reconnectAfter(retryMs);
+    };
+    const headers: Record<string, string> = { Accept: 'text/event-stream', 'Cache-Control': 'no-cache' };
+    if (sentId !== '') headers['Last-Event-ID'] = sentId;
+    const current = get(url, { headers }, (response) => {
+      answered = true;
+      current.setTimeout(0);
+      if (response.statusCode !== 200) {
+        response.resume();
+        record(`http-${response.statusCode}`, sentId);
+        settled = true;
+        const status = response.statusCode ?? 0;
+        if (status === 429 || status === 503) {
+          reconnectAfter(Number(response.headers['retry-after'] ?? 1) * 1_000);
+        } else {
+          failed = `answered ${status}`;
+          changed();
+        }
+        return;
+      }
+      if (!String(response.headers['content-type']).startsWith('text/event-stream')) {
+        response.resume();
+        settled = true;
+        failed = `not an event stream: ${response.headers['content-type']}`;
+        record('not-an-event-stream', sentId);
+        return;
+      }
+      opens += 1;
+      record('open', sentId);
+      readEvents(response, opens);
+      response.on('end', lost);
+      response.on('error', lost);
+      response.on('close', lost);
+    });
+    request = current;
+    // A server that accepts the connection and never answers must not hang the client.
+    current.setTimeout(answerTimeoutMs, () => current.destroy(new Error('no answer')));
+    current.on('error', (error: NodeJS.ErrnoException) => {
+      if (answered) return lost();
+      record(error.code ?? error.message, sentId);
+      lost();
+    });
+  }
+
+  /** The stream's lines and fields, as the spec's "interpret an event stream" says. */
+  function readEvents(response: IncomingMessage, connection: number): void {
+    let buffer = '';
+    let type = '';
+    let data = '';
+    let idBuffer = lastEventId;
+    const dispatch = () => {
+      lastEventId = idBuffer;
+      if (data === '') {
+        type = '';
+        return;
+      }
+      events.push({ type: type || 'message', id: lastEventId, data: data.slice(0, -1), connection });
+      type = '';
+      data = '';
+      changed();
+    };
+    const line = (text: string) => {
+      if (text === '') return dispatch();
+      if (text.startsWith(':')) return;
+      const colon = text.indexOf(':');
+      const field = colon === -1 ? text : text.slice(0, colon);
+      let value = colon === -1 ? '' : text.slice(colon + 1);
+      if (value.startsWith(' ')) value = value.slice(1);
+      if (field === 'event') type = value;
+      else if (field === 'data') data += `${value}\n`;
+      else if (field === 'id' && !value.includes('\0')) idBuffer = value;
+      else if (field === 'retry' && /^\d+$/.test(value)) retryMs = Number(value);
+    };
+    response.setEncoding('utf8');
+    response.on('data', (chunk: string) => {
+      buffer += chunk;
+      // A CR at the end may be the first half of a CRLF: keep it for the next chunk.
+      const lines = buffer.split(/\r\n|\r(?!$)|\n/);
+      buffer = lines.pop() ?? '';
+      for (const text of lines) line(text);
+    });
+  }
+
+  connect();
+  return {
+    events,
+    attempts,
+    get opens() {
+      return opens;
+    },
+    get lastEventId() {
+      return lastEventId;
+    },
+    get retryMs() {
+      return retryMs;
+    },
+    get failed() {
+      return failed;
+    },
+    until(what, check, ms = 30_000) {
+      return new Promise<void>((resolve, reject) => {
+        const done = () => {
+          clearTimeout(deadline);
+          waiters.delete(test);
+        };
+        const test = () => {
+          if (check()) {
+            done();
+            resolve();
+          } else if (failed) {
+            done();
+            reject(new Error(`${what}: the client ${failed}`));
+          }
+        };
+        const deadline = setTimeout(() => {
+          done();
+          reject(new Error(`not within ${ms} ms: ${what}`));
+        }, ms);
+        waiters.add(test);
+        test();
+      });
+    },
+    close() {
+      closed = true;
+      clearTimeout(timer);
+      request?.destroy();
+    },
+  };
+}
