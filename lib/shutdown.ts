@@ -1,7 +1,11 @@
 import 'server-only';
 import { singleton } from '@/lib/singleton';
 
-const state = singleton('shutdown', () => ({ since: null as string | null }));
+const state = singleton('shutdown', () => ({
+  since: null as string | null,
+  /** Who answers SIGTERM in this process: the production server, or instrumentation.ts under `next start`. */
+  owner: null as 'server' | 'next' | null,
+}));
 
 /**
  * The process is going away (SIGTERM): from now on new streams are refused with 503 and
@@ -14,4 +18,15 @@ export function beginShutdown(): void {
 /** Since when the process has been shutting down, or null while it serves. */
 export function shuttingDownSince(): string | null {
   return state.since;
+}
+
+/**
+ * Claims the SIGTERM handling of the process; false if another part already has it. The production
+ * server claims it before Next starts, so Next's instrumentation hook, which also runs there, leaves
+ * it alone rather than shutting down twice.
+ */
+export function claimShutdown(owner: 'server' | 'next'): boolean {
+  if (state.owner && state.owner !== owner) return false;
+  state.owner = owner;
+  return true;
 }

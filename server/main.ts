@@ -5,7 +5,7 @@ import { openBoardResponse } from '@/lib/board/open-board-response';
 import { env } from '@/lib/env';
 import { logEvent } from '@/lib/log';
 import { fetchPosterToNode } from '@/lib/poster/fetch-poster-to-node';
-import { beginShutdown } from '@/lib/shutdown';
+import { beginShutdown, claimShutdown } from '@/lib/shutdown';
 import { closeAllSessions } from '@/lib/sse/session-ticker';
 import { createConnectionDrain } from './create-connection-drain';
 
@@ -28,6 +28,8 @@ function readFlag(names: string[]): string | undefined {
 async function main(): Promise<void> {
   const port = Number(readFlag(['-p', '--port']) ?? process.env.PORT ?? 3000);
   const hostname = readFlag(['-H', '--hostname']);
+  // This process answers SIGTERM itself (below); Next's instrumentation hook must not as well.
+  claimShutdown('server');
   const app = next({ dev: false, dir: process.cwd(), port, hostname });
   const handle = app.getRequestHandler();
   await app.prepare();
