@@ -7,7 +7,7 @@ export const dynamic = 'force-dynamic';
 /** GET /api/poster?url=https://img<N>.doubanio.com/view/...: the poster, fetched with a Douban Referer. */
 export async function GET(request: Request): Promise<Response> {
   try {
-    return await fetchPoster(parsePosterUrl(new URL(request.url).searchParams.get('url')));
+    return await fetchPoster(parsePosterUrl(new URL(request.url).searchParams.getAll('url')));
   } catch (error) {
     return toErrorResponse(error);
   }
