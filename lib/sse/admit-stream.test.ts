@@ -5,12 +5,12 @@ import type { HttpError } from '@/lib/errors';
  * A fresh process as far as admission goes: `env` is read once at import, and the counts, the
  * shutdown flag and the metrics live in process-wide singletons, so both are reset here.
  */
-async function load(settings: { STREAMS_PER_IP: string; STREAMS_MAX: string }) {
+async function load(settings: { STREAMS_PER_IP: string; STREAMS_MAX: string; LOG_LEVEL?: string }) {
   vi.resetModules();
   delete (globalThis as { __nowShowing?: unknown }).__nowShowing;
   vi.stubEnv('STREAMS_PER_IP', settings.STREAMS_PER_IP);
   vi.stubEnv('STREAMS_MAX', settings.STREAMS_MAX);
-  vi.stubEnv('LOG_LEVEL', 'error');
+  vi.stubEnv('LOG_LEVEL', settings.LOG_LEVEL ?? 'error');
   const { admitStream, countAdmitted } = await import('./admit-stream');
   const { beginShutdown } = await import('@/lib/shutdown');
   const { metrics } = await import('@/lib/metrics/metrics');
@@ -38,6 +38,7 @@ async function load(settings: { STREAMS_PER_IP: string; STREAMS_MAX: string }) {
 }
 
 afterEach(() => {
+  vi.restoreAllMocks();
   vi.unstubAllEnvs();
   delete (globalThis as { __nowShowing?: unknown }).__nowShowing;
 });
@@ -125,5 +126,19 @@ describe('admitStream', () => {
     const { admitStream, countAdmitted } = await load({ STREAMS_PER_IP: '0', STREAMS_MAX: '0' });
     for (let i = 0; i < 500; i += 1) admitStream('10.0.0.1');
     expect(countAdmitted()).toEqual({ total: 500, clients: 1 });
+  });
+
+  it('logs a flood of refusals from many addresses as one line, counting every one', async () => {
+    const lines = vi.spyOn(console, 'log').mockImplementation(() => {});
+    const { admitStream, refusal, rejected } = await load({
+      STREAMS_PER_IP: '0',
+      STREAMS_MAX: '1',
+      LOG_LEVEL: 'info',
+    });
+    admitStream('10.0.0.1');
+    for (let i = 0; i < 50; i += 1) refusal(() => admitStream(`198.51.100.${i}`));
+    const refusedLines = lines.mock.calls.filter(([line]) => String(line).includes('"stream-refused"'));
+    expect(refusedLines).toHaveLength(1);
+    expect(await rejected('total-limit')).toBe(50);
   });
 });

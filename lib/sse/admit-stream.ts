@@ -30,7 +30,8 @@ const held = singleton('stream-admission', () => ({ total: 0, byClient: new Map<
 export function admitStream(client: string | null): StreamTicket {
   const refuse = (status: number, code: string, message: string, retryAfterS: number) => {
     metrics.streamsRejected.labels(code).inc();
-    logThrottled('info', 'stream-refused', `refused:${code}:${client}`, { reason: code, client });
+    // One line per reason, not per client: a flood from many addresses must not flood the log.
+    logThrottled('info', 'stream-refused', `stream-refused:${code}`, { reason: code, client });
     const retryAfter = String(retryAfterS + Math.floor(Math.random() * retryAfterS));
     return new HttpError({
       status,
