@@ -10,10 +10,11 @@ import type { CityBoard } from './city-board';
 import { getBoard } from './get-board';
 
 /**
- * The boundary of GET /api/movies/stream, for both ways of serving it: validates `city` (a 400
- * `HttpError` otherwise) and reads the version to resume from, `Last-Event-ID` (header) before
- * `lastEventId` (query); then admits the stream under the limits (429/503, see `admitStream`) and
- * resolves the city's board once it holds the shared state (Redis mode). Only validated values go
+ * The boundary of GET /api/movies/stream, for both ways of serving it: validates `city` and the
+ * version to resume from, `Last-Event-ID` (header) before `lastEventId` (query), each a 400
+ * `HttpError` when it is not what this server would send; then admits the stream under the limits
+ * (429/503, see `admitStream`) and resolves the city's board once it holds the shared state (Redis
+ * mode). Nothing invalid takes a place or creates a board. Only validated values go
  * further; nothing from the request is echoed into a stream. The caller owns the ticket.
  */
 export async function readStreamRequest({
@@ -31,10 +32,11 @@ export async function readStreamRequest({
   let city: ReturnType<typeof parseCity>;
   let lastEventId: number | null;
   try {
-    city = parseCity(url.searchParams.get('city'));
+    // Every value of each parameter: a repeated one is refused, not read as its first value.
+    city = parseCity(url.searchParams.getAll('city'));
     lastEventId = parseLastEventId({
       header: lastEventIdHeader,
-      query: url.searchParams.get('lastEventId'),
+      query: url.searchParams.getAll('lastEventId'),
     });
   } catch (error) {
     if (error instanceof HttpError) metrics.streamsRejected.labels('bad-request').inc();

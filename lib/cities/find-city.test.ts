@@ -3,7 +3,7 @@ import { HttpError } from '@/lib/errors';
 import { listCities, parseCity } from './find-city';
 
 /** The HttpError that parsing `input` throws; fails the test on anything else. */
-function errorOf(input: string | null | undefined): HttpError {
+function errorOf(input: Parameters<typeof parseCity>[0]): HttpError {
   try {
     parseCity(input);
   } catch (error) {
@@ -64,15 +64,43 @@ describe('parseCity', () => {
     });
   });
 
-  it.each(['Shanghai', ' shanghai', 'shang hai', 'shanghai/', '上海', 'a'.repeat(41)])(
-    'answers 400 malformed-city for %j',
-    (input) => {
-      const error = errorOf(input);
-      expect(error).toMatchObject({ status: 400, code: 'malformed-city' });
-      expect(error.message).toContain('/api/cities');
-      expect(error.details.citiesUrl).toBe('/api/cities');
+  it.each([{ values: [] }, { values: [''] }])(
+    'answers 400 missing-city for the parameter values $values',
+    ({ values }) => {
+      expect(errorOf(values)).toMatchObject({ status: 400, code: 'missing-city' });
     },
   );
+
+  it('reads the one value of a parameter', () => {
+    expect(parseCity(['shanghai']).slug).toBe('shanghai');
+  });
+
+  it('answers 400 malformed-city for a repeated parameter, rather than picking one', () => {
+    const error = errorOf(['shanghai', 'beijing']);
+    expect(error).toMatchObject({ status: 400, code: 'malformed-city' });
+    expect(error.message).toBe(
+      'The city parameter is given 2 times; give it once. The list of cities is at /api/cities.',
+    );
+  });
+
+  it.each([
+    'Shanghai',
+    ' shanghai',
+    'shang hai',
+    'shanghai/',
+    '上海',
+    'a'.repeat(41),
+    '../etc/passwd',
+    'shanghai\u0000',
+    'shanghai\r\nX-Injected: 1',
+    '%00',
+    '-1',
+  ])('answers 400 malformed-city for %j', (input) => {
+    const error = errorOf(input);
+    expect(error).toMatchObject({ status: 400, code: 'malformed-city' });
+    expect(error.message).toContain('/api/cities');
+    expect(error.details.citiesUrl).toBe('/api/cities');
+  });
 
   it('answers 400 unknown-city for a well-formed slug Douban does not list', () => {
     const error = errorOf('atlantis');

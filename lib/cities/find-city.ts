@@ -19,12 +19,22 @@ export function listCities(): City[] {
 
 /**
  * Turns a `city` query parameter into a known city. Slugs are Douban's `uid`s, matched exactly:
- * lower-case pinyin or digits (`shanghai`, `118378`), no trimming or case folding.
+ * lower-case pinyin or digits (`shanghai`, `118378`), no trimming or case folding. Pass every value
+ * of the parameter (`searchParams.getAll('city')`): `city=a&city=b` is refused, not read as `a`, since
+ * a proxy or cache in front may read the other one.
  *
  * @throws {HttpError} 400 `missing-city`, `malformed-city` or `unknown-city`; the details point to
  *   `/api/cities` and give a few example slugs.
  */
-export function parseCity(input: string | null | undefined): City {
+export function parseCity(values: string | readonly string[] | null | undefined): City {
+  const all = values === null || values === undefined ? [] : typeof values === 'string' ? [values] : values;
+  if (all.length > 1) {
+    throw cityError({
+      code: 'malformed-city',
+      message: `The city parameter is given ${all.length} times; give it once.`,
+    });
+  }
+  const input = all[0];
   if (!input) {
     throw cityError({ code: 'missing-city', message: 'The city parameter is missing.' });
   }

@@ -14,7 +14,7 @@ export async function fetchPosterToNode(request: IncomingMessage, response: Serv
   try {
     const ifNoneMatch = request.headers['if-none-match'];
     answer = await fetchPoster({
-      url: new URL(request.url ?? '/', 'http://localhost').searchParams.get('url'),
+      url: new URL(request.url ?? '/', 'http://localhost').searchParams.getAll('url'),
       ifNoneMatch: typeof ifNoneMatch === 'string' ? ifNoneMatch : null,
     });
   } catch (error) {

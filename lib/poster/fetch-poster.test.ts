@@ -147,13 +147,13 @@ describe('fetchPoster', () => {
 
   it('keeps the cache within its bound: the oldest go first, and the gauge says how full it is', async () => {
     for (const name of ['1', '2', '3', '4', '5', '6'])
-      await fetchPoster({ url: poster(`/view/sized/20000/${name}`) });
+      await fetchPoster({ url: poster(`/view/sized/20000/${name}.jpg`) });
     expect(posterCache.bytes()).toBeLessThanOrEqual(100_000);
     expect((await metrics.posterCacheBytes.get()).values[0]?.value).toBe(posterCache.bytes());
-    await fetchPoster({ url: poster('/view/sized/20000/6') });
-    expect(requests.get('/view/sized/20000/6')).toBe(1);
-    await fetchPoster({ url: poster('/view/sized/20000/1') });
-    expect(requests.get('/view/sized/20000/1')).toBe(2);
+    await fetchPoster({ url: poster('/view/sized/20000/6.jpg') });
+    expect(requests.get('/view/sized/20000/6.jpg')).toBe(1);
+    await fetchPoster({ url: poster('/view/sized/20000/1.jpg') });
+    expect(requests.get('/view/sized/20000/1.jpg')).toBe(2);
   });
 
   it('does not cache a poster over a quarter of the bound, but still serves it', async () => {

@@ -34,7 +34,7 @@ export async function fetchPoster({
   url,
   ifNoneMatch = null,
 }: {
-  url: string | null;
+  url: string | readonly string[] | null;
   ifNoneMatch?: string | null;
 }): Promise<Response> {
   try {

@@ -1,4 +1,5 @@
 import 'server-only';
+import { isIP } from 'node:net';
 import { env } from '@/lib/env';
 import { HttpError } from '@/lib/errors';
 import { logThrottled } from '@/lib/log';
@@ -20,6 +21,11 @@ const held = singleton('stream-admission', () => ({ total: 0, byClient: new Map<
  * serves STREAMS_MAX streams already, 429 when the client IP holds STREAMS_PER_IP. Each refusal says
  * why in JSON and when to come back (`Retry-After`, spread so refused clients do not return in step),
  * and is counted. The place is taken at once, before any await, so a burst cannot slip past.
+ *
+ * Clients are counted by address, except that an IPv6 address counts for its /64 (one host usually
+ * holds a whole /64 and could otherwise open STREAMS_PER_IP streams from each of its addresses), and
+ * every client whose address could not be read (`null`) shares one count: an unreadable
+ * `X-Forwarded-For` must not lift the limit. 0 turns either limit off.
  */
 export function admitStream(client: string | null): StreamTicket {
   const refuse = (
@@ -30,7 +36,8 @@ export function admitStream(client: string | null): StreamTicket {
     headers: Record<string, string> = {},
   ) => {
     metrics.streamsRejected.labels(code).inc();
-    logThrottled('info', 'stream-refused', `refused:${code}:${client}`, { reason: code, client });
+    // One line per reason, not per client: a flood from many addresses must not flood the log.
+    logThrottled('info', 'stream-refused', `stream-refused:${code}`, { reason: code, client });
     const retryAfter = String(retryAfterS + Math.floor(Math.random() * retryAfterS));
     return new HttpError({
       status,
@@ -52,8 +59,9 @@ export function admitStream(client: string | null): StreamTicket {
   if (env.streamsMax > 0 && held.total >= env.streamsMax) {
     throw refuse(503, 'total-limit', `This server is at its limit of ${env.streamsMax} open streams.`, 10);
   }
-  const count = client === null ? 0 : (held.byClient.get(client) ?? 0);
-  if (client !== null && env.streamsPerIp > 0 && count >= env.streamsPerIp) {
+  const key = limitKeyOf(client);
+  const count = held.byClient.get(key) ?? 0;
+  if (env.streamsPerIp > 0 && count >= env.streamsPerIp) {
     throw refuse(
       429,
       'ip-limit',
@@ -62,7 +70,7 @@ export function admitStream(client: string | null): StreamTicket {
     );
   }
   held.total += 1;
-  if (client !== null) held.byClient.set(client, count + 1);
+  held.byClient.set(key, count + 1);
   let released = false;
   return {
     client,
@@ -70,15 +78,28 @@ export function admitStream(client: string | null): StreamTicket {
       if (released) return;
       released = true;
       held.total -= 1;
-      if (client === null) return;
-      const left = (held.byClient.get(client) ?? 1) - 1;
-      if (left > 0) held.byClient.set(client, left);
-      else held.byClient.delete(client);
+      const left = (held.byClient.get(key) ?? 1) - 1;
+      if (left > 0) held.byClient.set(key, left);
+      else held.byClient.delete(key);
     },
   };
 }
 
-/** Streams admitted and not yet ended, for health checks and tests. */
+/** Streams admitted and not yet ended, and how many clients (as counted for the limit) hold them. */
 export function countAdmitted(): { total: number; clients: number } {
   return { total: held.total, clients: held.byClient.size };
+}
+
+/** The count a client's streams go to: its IPv4 address, its IPv6 /64, or one shared `unknown`. */
+function limitKeyOf(client: string | null): string {
+  if (client === null) return 'unknown';
+  if (isIP(client) !== 6) return client;
+  const [head = '', tail] = (client.split('%')[0] ?? '').split('::');
+  const headGroups = head ? head.split(':') : [];
+  const tailGroups = tail ? tail.split(':') : [];
+  // An embedded IPv4 tail (`::ffff:1.2.3.4`) stands for two groups, always among the last four.
+  const tailSize = tailGroups.reduce((size, group) => size + (group.includes('.') ? 2 : 1), 0);
+  const zeros = tail === undefined ? [] : Array<string>(8 - headGroups.length - tailSize).fill('0');
+  const groups = [...headGroups, ...zeros, ...tailGroups].slice(0, 4);
+  return `${groups.map((group) => Number.parseInt(group, 16).toString(16)).join(':')}::/64`;
 }

@@ -204,8 +204,9 @@ describe.each([
       }
     });
 
-    it('sends a fresh snapshot for a malformed, unknown or too old Last-Event-ID', async () => {
-      for (const lastEventId of ['abc', '1', '99999999999999', `1${'0'.repeat(40)}`]) {
+    // A malformed one (not a version this server sent) is a 400: see hostile-input.test.ts.
+    it('sends a fresh snapshot for an unknown or too old Last-Event-ID', async () => {
+      for (const lastEventId of ['1', '99999999999999', String(Number.MAX_SAFE_INTEGER)]) {
         const client = connect('shanghai', { lastEventId });
         expect((await client.next()).type).toBe('snapshot');
         client.close();

@@ -7,7 +7,7 @@ export const dynamic = 'force-dynamic';
 /** The current board of one city: `{ city, version, fetchedAt, stale, source, nowPlaying, upcoming }`. */
 export async function GET(request: Request): Promise<Response> {
   try {
-    const city = parseCity(new URL(request.url).searchParams.get('city'));
+    const city = parseCity(new URL(request.url).searchParams.getAll('city'));
     return new Response(await readBoardJson({ city: city.slug }), {
       headers: { 'Content-Type': 'application/json; charset=utf-8', 'Cache-Control': 'no-cache' },
     });

@@ -7,7 +7,8 @@ export const dynamic = 'force-dynamic';
 export async function GET(request: Request): Promise<Response> {
   try {
     return await fetchPoster({
-      url: new URL(request.url).searchParams.get('url'),
+      // Every `url` given: a repeated parameter is refused, not silently narrowed to the first.
+      url: new URL(request.url).searchParams.getAll('url'),
       ifNoneMatch: request.headers.get('if-none-match'),
     });
   } catch (error) {

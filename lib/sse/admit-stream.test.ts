@@ -1,0 +1,144 @@
+import { afterEach, describe, expect, it, vi } from 'vitest';
+import type { HttpError } from '@/lib/errors';
+
+/**
+ * A fresh process as far as admission goes: `env` is read once at import, and the counts, the
+ * shutdown flag and the metrics live in process-wide singletons, so both are reset here.
+ */
+async function load(settings: { STREAMS_PER_IP: string; STREAMS_MAX: string; LOG_LEVEL?: string }) {
+  vi.resetModules();
+  delete (globalThis as { __nowShowing?: unknown }).__nowShowing;
+  vi.stubEnv('STREAMS_PER_IP', settings.STREAMS_PER_IP);
+  vi.stubEnv('STREAMS_MAX', settings.STREAMS_MAX);
+  vi.stubEnv('LOG_LEVEL', settings.LOG_LEVEL ?? 'error');
+  const { admitStream, countAdmitted } = await import('./admit-stream');
+  const { beginShutdown } = await import('@/lib/shutdown');
+  const { metrics } = await import('@/lib/metrics/metrics');
+  const errors = await import('@/lib/errors');
+  const rejected = async (reason: string) =>
+    (await metrics.streamsRejected.get()).values.find((value) => value.labels.reason === reason)?.value ?? 0;
+  /** The HttpError `admit` throws (of the freshly loaded class); fails the test if it admits. */
+  const refusal = (admit: () => unknown): HttpError => {
+    try {
+      admit();
+    } catch (error) {
+      if (error instanceof errors.HttpError) return error;
+      throw error;
+    }
+    throw new Error('the stream was admitted');
+  };
+  return {
+    admitStream,
+    countAdmitted,
+    beginShutdown,
+    rejected,
+    refusal,
+    toErrorResponse: errors.toErrorResponse,
+  };
+}
+
+afterEach(() => {
+  vi.restoreAllMocks();
+  vi.unstubAllEnvs();
+  delete (globalThis as { __nowShowing?: unknown }).__nowShowing;
+});
+
+describe('admitStream', () => {
+  it('answers the stream past STREAMS_PER_IP with a 429, Retry-After and a JSON reason', async () => {
+    const { admitStream, rejected, refusal, toErrorResponse } = await load({
+      STREAMS_PER_IP: '2',
+      STREAMS_MAX: '0',
+    });
+    admitStream('198.51.100.7');
+    admitStream('198.51.100.7');
+    const error = refusal(() => admitStream('198.51.100.7'));
+    expect(error).toMatchObject({ status: 429, code: 'ip-limit' });
+
+    const response = toErrorResponse(error);
+    expect(response.status).toBe(429);
+    expect(response.headers.get('cache-control')).toBe('no-store');
+    const retryAfter = Number(response.headers.get('retry-after'));
+    expect(Number.isInteger(retryAfter) && retryAfter >= 30 && retryAfter < 60).toBe(true);
+    expect(await response.json()).toEqual({
+      error: 'ip-limit',
+      message: 'Your address already has 2 open streams; close one and try again.',
+      retryAfterSeconds: retryAfter,
+    });
+    expect(await rejected('ip-limit')).toBe(1);
+    // Another address is not held back by this one.
+    expect(admitStream('198.51.100.8').client).toBe('198.51.100.8');
+  });
+
+  it('answers 503 total-limit once the process serves STREAMS_MAX streams', async () => {
+    const { admitStream, rejected, refusal } = await load({ STREAMS_PER_IP: '0', STREAMS_MAX: '3' });
+    for (const client of ['10.0.0.1', '10.0.0.2', '10.0.0.3']) admitStream(client);
+    const error = refusal(() => admitStream('10.0.0.4'));
+    expect(error).toMatchObject({ status: 503, code: 'total-limit' });
+    expect(Number(error.headers['Retry-After'])).toBe(error.details.retryAfterSeconds);
+    expect(error.details.retryAfterSeconds).toBeGreaterThanOrEqual(10);
+    expect(await rejected('total-limit')).toBe(1);
+  });
+
+  it('answers 503 shutting-down to every stream once shutdown began', async () => {
+    const { admitStream, beginShutdown, countAdmitted, rejected, refusal } = await load({
+      STREAMS_PER_IP: '0',
+      STREAMS_MAX: '0',
+    });
+    beginShutdown();
+    const error = refusal(() => admitStream('10.0.0.1'));
+    expect(error).toMatchObject({ status: 503, code: 'shutting-down' });
+    expect(error.headers['Retry-After']).toMatch(/^\d+$/);
+    expect(countAdmitted()).toEqual({ total: 0, clients: 0 });
+    expect(await rejected('shutting-down')).toBe(1);
+  });
+
+  it('gives the place back on release, exactly once', async () => {
+    const { admitStream, countAdmitted, refusal } = await load({ STREAMS_PER_IP: '1', STREAMS_MAX: '2' });
+    const first = admitStream('10.0.0.1');
+    admitStream('10.0.0.2');
+    expect(countAdmitted()).toEqual({ total: 2, clients: 2 });
+    first.release();
+    first.release();
+    // A second release must not free a place someone else holds.
+    expect(countAdmitted()).toEqual({ total: 1, clients: 1 });
+    const again = admitStream('10.0.0.1');
+    expect(refusal(() => admitStream('10.0.0.3'))).toMatchObject({ code: 'total-limit' });
+    again.release();
+    expect(refusal(() => admitStream('10.0.0.2'))).toMatchObject({ code: 'ip-limit' });
+  });
+
+  it('counts an IPv6 client by its /64', async () => {
+    const { admitStream, refusal } = await load({ STREAMS_PER_IP: '2', STREAMS_MAX: '0' });
+    admitStream('2001:db8:1:2::1');
+    admitStream('2001:db8:1:2:ffff:ffff:ffff:9');
+    expect(refusal(() => admitStream('2001:db8:1:2:0:0:0:7'))).toMatchObject({ code: 'ip-limit' });
+    expect(admitStream('2001:db8:1:3::1').client).toBe('2001:db8:1:3::1');
+  });
+
+  it('counts every client without a readable address together, not without limit', async () => {
+    const { admitStream, refusal } = await load({ STREAMS_PER_IP: '2', STREAMS_MAX: '0' });
+    admitStream(null);
+    admitStream(null);
+    expect(refusal(() => admitStream(null))).toMatchObject({ status: 429, code: 'ip-limit' });
+  });
+
+  it('turns both limits off with 0', async () => {
+    const { admitStream, countAdmitted } = await load({ STREAMS_PER_IP: '0', STREAMS_MAX: '0' });
+    for (let i = 0; i < 500; i += 1) admitStream('10.0.0.1');
+    expect(countAdmitted()).toEqual({ total: 500, clients: 1 });
+  });
+
+  it('logs a flood of refusals from many addresses as one line, counting every one', async () => {
+    const lines = vi.spyOn(console, 'log').mockImplementation(() => {});
+    const { admitStream, refusal, rejected } = await load({
+      STREAMS_PER_IP: '0',
+      STREAMS_MAX: '1',
+      LOG_LEVEL: 'info',
+    });
+    admitStream('10.0.0.1');
+    for (let i = 0; i < 50; i += 1) refusal(() => admitStream(`198.51.100.${i}`));
+    const refusedLines = lines.mock.calls.filter(([line]) => String(line).includes('"stream-refused"'));
+    expect(refusedLines).toHaveLength(1);
+    expect(await rejected('total-limit')).toBe(50);
+  });
+});
