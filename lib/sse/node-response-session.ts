@@ -7,7 +7,10 @@ import { streamHeaders } from './stream-headers';
  * One client's event stream written straight to a Node response, for the production server
  * (server/main.ts): no web stream, no pipe, no per-chunk promise between our bytes and the socket,
  * which is what a stream costs most in a route handler. Node buffers what the socket cannot take;
- * past `maxQueueBytes` or `maxQueueEvents` of it the client is dropped as too slow (it resumes by Last-Event-ID).
+ * past `maxQueueBytes` or `maxQueueEvents` of it the client is dropped as too slow (it resumes by
+ * Last-Event-ID). The greeting (a replay can be up to HISTORY_LIMIT events) is not held against the
+ * bound: only what is written after it counts, so a client that resumes after a long gap is not
+ * dropped for its own replay.
  */
 export class NodeResponseSession implements Session {
   readonly openedAt = Date.now();
@@ -15,8 +18,13 @@ export class NodeResponseSession implements Session {
   private response: ServerResponse | null;
   private readonly maxQueueBytes: number;
   private readonly maxQueueEvents: number;
-  /** Chunks written since the socket last took everything (Node's buffer was empty). */
+  /** Chunks written since the socket last took everything but the greeting. */
   private unread = 0;
+  /**
+   * Bytes of the greeting that may still wait in Node's buffer: what was buffered when it was
+   * written, then never more than what waits at all. What waits beyond it is the client's backlog.
+   */
+  private greeting: number;
   private onClose: SessionOptions['onClose'] | null;
   private ticket: SessionOptions['ticket'];
   // One bound function per stream: Node's emitters take functions, not listener objects.
@@ -33,7 +41,8 @@ export class NodeResponseSession implements Session {
     this.ticket = ticket;
     response.writeHead(200, streamHeaders);
     response.on('close', this.onGone);
-    for (const chunk of initial) this.write(chunk);
+    for (const chunk of initial) response.write(chunk);
+    this.greeting = response.writableLength;
   }
 
   write(chunk: Uint8Array): void {
@@ -44,8 +53,10 @@ export class NodeResponseSession implements Session {
       return;
     }
     const waiting = response.writableLength;
-    this.unread = waiting === 0 ? 0 : this.unread + 1;
-    if (waiting > this.maxQueueBytes || this.unread > this.maxQueueEvents) {
+    this.greeting = Math.min(this.greeting, waiting);
+    const backlog = waiting - this.greeting;
+    this.unread = backlog === 0 ? 0 : this.unread + 1;
+    if (backlog > this.maxQueueBytes || this.unread > this.maxQueueEvents) {
       this.close('slow-client');
       return;
     }

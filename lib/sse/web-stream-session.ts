@@ -17,8 +17,14 @@ export class WebStreamSession implements Session, UnderlyingDefaultSource<Uint8A
   readonly openedAt = Date.now();
   closed = false;
   private controller: ReadableStreamDefaultController<Uint8Array> | null = null;
-  /** Chunks written since the reader last caught up. */
+  /** Chunks written since the reader last caught up with everything but the greeting. */
   private unread = 0;
+  /**
+   * Bytes of the greeting (retry, snapshot or replay, status) the reader may not have taken yet: all
+   * of it once queued, then never more than what waits at all. A replay can be up to HISTORY_LIMIT
+   * events long; it is not held against the bound, only what is queued after it.
+   */
+  private greeting = 0;
   private options: (SessionOptions & { signal?: AbortSignal }) | null;
 
   constructor(options: SessionOptions & { signal?: AbortSignal }) {
@@ -30,7 +36,8 @@ export class WebStreamSession implements Session, UnderlyingDefaultSource<Uint8A
 
   start(controller: ReadableStreamDefaultController<Uint8Array>): void {
     this.controller = controller;
-    for (const chunk of this.options?.initial ?? []) this.write(chunk);
+    for (const chunk of this.options?.initial ?? []) controller.enqueue(chunk);
+    this.greeting = -(controller.desiredSize ?? 0);
   }
 
   cancel(): void {
@@ -46,9 +53,11 @@ export class WebStreamSession implements Session, UnderlyingDefaultSource<Uint8A
   write(chunk: Uint8Array): void {
     const controller = this.controller;
     if (this.closed || !controller || !this.options) return;
-    const waiting = -(controller.desiredSize ?? 0);
-    this.unread = waiting <= 0 ? 0 : this.unread + 1;
-    if (waiting > this.options.maxQueueBytes || this.unread > this.options.maxQueueEvents) {
+    const waiting = Math.max(0, -(controller.desiredSize ?? 0));
+    this.greeting = Math.min(this.greeting, waiting);
+    const backlog = waiting - this.greeting;
+    this.unread = backlog === 0 ? 0 : this.unread + 1;
+    if (backlog > this.options.maxQueueBytes || this.unread > this.options.maxQueueEvents) {
       this.close('slow-client');
       return;
     }
