@@ -1,9 +1,10 @@
 import { request } from 'node:http';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { BoardSnapshot, BoardStatus, BoardUpdate } from '@/lib/types';
+import type { BoardSnapshot, BoardUpdate } from '@/lib/types';
 import { type FakeDouban, startFakeDouban } from '@/scripts/fake-douban/start-fake-douban';
 import { openClient } from './sse-client';
 import { type App, startApp, withTimeout } from './start-app';
+import { eventually, liveSnapshot, nextStatus } from './wait-for';
 
 const INTERVAL = 400;
 const FIRST_ID = '36154853'; // 好东西, first movie of the recorded Shanghai page
@@ -18,38 +19,10 @@ function connect(city: string, options: { lastEventId?: string; query?: string }
   return client;
 }
 
-/** Skips the saved or empty board a city shows first, up to the first board fetched from Douban. */
-async function liveSnapshot(client: ReturnType<typeof connect>): Promise<BoardSnapshot> {
-  for (;;) {
-    const { data } = await client.next('snapshot');
-    if ((data as BoardSnapshot).source === 'douban') return data as BoardSnapshot;
-  }
-}
-
-/** The next status event in `state`, skipping the greeting's status if it still says the old state. */
-async function nextStatus(
-  client: ReturnType<typeof connect>,
-  state: BoardStatus['state'],
-): Promise<BoardStatus> {
-  for (;;) {
-    const { data } = await client.next('status');
-    if ((data as BoardStatus).state === state) return data as BoardStatus;
-  }
-}
-
 async function health() {
   return (await (await fetch(`${app.url}/api/health`)).json()) as {
     cities: Array<{ city: string; streams: number; polling: boolean }>;
   };
-}
-
-/** Re-reads /api/health until `check` holds: the server reports cleanup, there is no event to await. */
-async function eventually(check: () => Promise<boolean>, ms = 10_000): Promise<void> {
-  const until = Date.now() + ms;
-  while (!(await check())) {
-    if (Date.now() > until) throw new Error(`condition not met within ${ms} ms`);
-    await new Promise((resolve) => setTimeout(resolve, 50));
-  }
 }
 
 // The same contract, proven on both ways of serving the stream: the production server `npm start`
@@ -244,8 +217,8 @@ describe.each([
       const city = async () => (await health()).cities.find((c) => c.city === 'hangzhou');
       expect(await city()).toMatchObject({ streams: 1, polling: true });
       client.close();
-      await eventually(async () => (await city())?.streams === 0);
-      await eventually(async () => (await city())?.polling === false);
+      await eventually('no stream left', async () => (await city())?.streams === 0);
+      await eventually('polling stopped', async () => (await city())?.polling === false);
       const count = fake.requests('hangzhou');
       await new Promise((resolve) => setTimeout(resolve, INTERVAL * 3));
       expect(fake.requests('hangzhou')).toBe(count);

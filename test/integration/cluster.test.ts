@@ -1,9 +1,10 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import type { BoardSnapshot, BoardStatus, BoardUpdate } from '@/lib/types';
+import type { BoardSnapshot, BoardUpdate } from '@/lib/types';
 import { type FakeDouban, startFakeDouban } from '@/scripts/fake-douban/start-fake-douban';
 import { openClient, type Received } from './sse-client';
 import { type App, startApp } from './start-app';
 import { type RedisServer, startRedis } from './start-redis';
+import { eventually, liveSnapshot, nextStatus } from './wait-for';
 
 // Two `next start` instances (a third joins for one test) on one private redis-server and one fake
 // Douban, each test with a city of its own. The test that kills an instance comes last.
@@ -88,22 +89,6 @@ function connect(name: Name, city: string, options: { lastEventId?: string } = {
   return client;
 }
 
-/** Skips the saved or empty board a city shows first, up to the first board fetched from Douban. */
-async function liveSnapshot(client: Client): Promise<BoardSnapshot> {
-  for (;;) {
-    const { data } = await client.next('snapshot');
-    if ((data as BoardSnapshot).source === 'douban') return data as BoardSnapshot;
-  }
-}
-
-/** The next status event in `state`, skipping any other status on the way. */
-async function nextStatus(client: Client, state: BoardStatus['state']): Promise<BoardStatus> {
-  for (;;) {
-    const { data } = await client.next('status');
-    if ((data as BoardStatus).state === state) return data as BoardStatus;
-  }
-}
-
 /** The first event that gives FIRST_ID the score `score`: an update, or a snapshot (a catch-up). */
 async function nextWithScore(client: Client, score: number): Promise<Received> {
   for (;;) {
@@ -134,15 +119,6 @@ async function cityHealth(name: Name, city: string) {
 async function board(name: Name, city: string): Promise<{ status: number; body: BoardSnapshot }> {
   const response = await fetch(`${app(name).url}/api/movies?city=${city}`);
   return { status: response.status, body: (await response.json()) as BoardSnapshot };
-}
-
-/** Re-checks until `check` holds, for states that no event announces (health, logs, request log). */
-async function eventually(what: string, check: () => Promise<boolean> | boolean, ms = 10_000): Promise<void> {
-  const until = Date.now() + ms;
-  while (!(await check())) {
-    if (Date.now() > until) throw new Error(`not within ${ms} ms: ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 50));
-  }
 }
 
 /** Runs `during` with redis-server stopped, and starts it again (empty) even when `during` fails. */

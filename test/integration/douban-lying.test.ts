@@ -3,6 +3,7 @@ import type { BoardSnapshot, BoardStatus, BoardUpdate } from '@/lib/types';
 import { type FakeDouban, startFakeDouban } from '@/scripts/fake-douban/start-fake-douban';
 import { openClient } from './sse-client';
 import { type App, startApp } from './start-app';
+import { liveSnapshot, nextStatus } from './wait-for';
 
 // This suite's own ports: other suites run beside it on the same machine.
 const APP_PORT = 4542;
@@ -17,21 +18,6 @@ function connect(city: string) {
   const client = openClient(`${app.url}/api/movies/stream?city=${city}`);
   clients.push(client);
   return client;
-}
-
-/** Skips the empty board a city shows first, up to the first board fetched from Douban. */
-async function liveSnapshot(client: ReturnType<typeof connect>): Promise<BoardSnapshot> {
-  for (;;) {
-    const { data } = await client.next('snapshot');
-    if ((data as BoardSnapshot).source === 'douban') return data as BoardSnapshot;
-  }
-}
-
-async function nextStatus(client: ReturnType<typeof connect>, state: BoardStatus['state']) {
-  for (;;) {
-    const { data } = await client.next('status');
-    if ((data as BoardStatus).state === state) return data as BoardStatus;
-  }
 }
 
 /** The server's JSON log lines for one event. */

@@ -10,6 +10,7 @@ import {
 } from './open-reconnecting-client';
 import { type App, startApp, withTimeout } from './start-app';
 import { type RedisServer, startRedis } from './start-redis';
+import { eventually } from './wait-for';
 
 // Instance A is restarted under 200 streams while instance B, on the same Redis, keeps polling the
 // city (B has one viewer, the `watcher`, whose events are the truth every client is compared with).
@@ -117,14 +118,6 @@ async function allReach(version: number, what: string, ms = 30_000): Promise<voi
         ),
       ),
   );
-}
-
-async function eventually(what: string, check: () => Promise<boolean> | boolean, ms = 10_000): Promise<void> {
-  const until = Date.now() + ms;
-  while (!(await check())) {
-    if (Date.now() > until) throw new Error(`not within ${ms} ms: ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 50));
-  }
 }
 
 async function health(app: App) {

@@ -2,6 +2,7 @@ import { type ClientRequest, request } from 'node:http';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type FakeDouban, startFakeDouban } from '@/scripts/fake-douban/start-fake-douban';
 import { type App, type AppMode, startApp, withTimeout } from './start-app';
+import { eventually } from './wait-for';
 
 const PER_IP = 3;
 const MAX = 5;
@@ -53,21 +54,16 @@ async function health(app: App): Promise<{ streams: number; clients: number }> {
   return (await fetch(`${app.url}/api/health`)).json() as Promise<{ streams: number; clients: number }>;
 }
 
-/** Re-reads `check` until it holds: a closed socket has no event the test could await. */
-async function eventually(check: () => Promise<boolean>, ms = 15_000): Promise<void> {
-  const until = Date.now() + ms;
-  while (!(await check())) {
-    if (Date.now() > until) throw new Error(`condition not met within ${ms} ms`);
-    await new Promise((resolve) => setTimeout(resolve, 50));
-  }
-}
-
 /** Until the server has let go of every stream the test closed. */
 async function settle(app: App, { streams, clients }: { streams: number; clients: number }) {
-  await eventually(async () => {
-    const now = await health(app);
-    return now.streams === streams && now.clients === clients;
-  });
+  await eventually(
+    `${streams} streams from ${clients} clients`,
+    async () => {
+      const now = await health(app);
+      return now.streams === streams && now.clients === clients;
+    },
+    15_000,
+  );
 }
 
 async function rejectedCount(app: App, reason: string): Promise<number> {

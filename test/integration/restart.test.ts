@@ -3,6 +3,7 @@ import type { BoardSnapshot } from '@/lib/types';
 import { type FakeDouban, startFakeDouban } from '@/scripts/fake-douban/start-fake-douban';
 import { openClient } from './sse-client';
 import { type App, startApp } from './start-app';
+import { liveSnapshot } from './wait-for';
 
 const FIRST_ID = '36154853';
 let fake: FakeDouban;
@@ -23,13 +24,6 @@ afterAll(async () => {
   await app?.stop();
   await fake?.close();
 });
-
-async function liveSnapshot(client: ReturnType<typeof openClient>): Promise<BoardSnapshot> {
-  for (;;) {
-    const { data } = await client.next('snapshot');
-    if ((data as BoardSnapshot).source === 'douban') return data as BoardSnapshot;
-  }
-}
 
 describe('a restart of the server', () => {
   it('never reuses a version: an id from before the restart earns a snapshot, never a silent gap', async () => {

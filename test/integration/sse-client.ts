@@ -57,3 +57,5 @@ export function openClient(url: string, { lastEventId }: { lastEventId?: string 
 function hasLastEventId(init: { headers?: Record<string, string> } | undefined): boolean {
   return Object.keys(init?.headers ?? {}).some((name) => name.toLowerCase() === 'last-event-id');
 }
+
+export type SseClient = ReturnType<typeof openClient>;
