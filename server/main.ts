@@ -5,7 +5,7 @@ import { openBoardResponse } from '@/lib/board/open-board-response';
 import { env } from '@/lib/env';
 import { logEvent } from '@/lib/log';
 import { fetchPosterToNode } from '@/lib/poster/fetch-poster-to-node';
-import { beginShutdown, claimShutdown } from '@/lib/shutdown';
+import { beginShutdown, claimShutdown, shuttingDownSince } from '@/lib/shutdown';
 import { closeAllSessions } from '@/lib/sse/session-ticker';
 import { createConnectionDrain } from './create-connection-drain';
 
@@ -36,10 +36,16 @@ async function main(): Promise<void> {
 
   const connections = createConnectionDrain();
   const server = createServer((request, response) => {
-    connections.track(request, response);
     const path = request.url?.split('?', 1)[0];
-    if (request.method === 'GET' && path === '/api/movies/stream') void openBoardResponse(request, response);
-    else if (request.method === 'GET' && path === '/api/poster') void fetchPosterToNode(request, response);
+    // Streams are not tracked here (it would cost every open stream a listener): at shutdown each
+    // one closes its own connection (NodeResponseSession), and a refused one says Connection: close.
+    if (request.method === 'GET' && path === '/api/movies/stream') {
+      if (shuttingDownSince()) connections.track(request, response);
+      void openBoardResponse(request, response);
+      return;
+    }
+    connections.track(request, response);
+    if (request.method === 'GET' && path === '/api/poster') void fetchPosterToNode(request, response);
     else void handle(request, response);
   });
   server.listen(port, hostname, () => {

@@ -71,18 +71,26 @@ export function admitStream(client: string | null): StreamTicket {
   }
   held.total += 1;
   held.byClient.set(key, count + 1);
-  let released = false;
-  return {
-    client,
-    release() {
-      if (released) return;
-      released = true;
-      held.total -= 1;
-      const left = (held.byClient.get(key) ?? 1) - 1;
-      if (left > 0) held.byClient.set(key, left);
-      else held.byClient.delete(key);
-    },
-  };
+  return new Ticket(client, key);
+}
+
+// A class rather than an object with a closure: one small object per open stream, nothing more.
+class Ticket implements StreamTicket {
+  private released = false;
+
+  constructor(
+    readonly client: string | null,
+    private readonly key: string,
+  ) {}
+
+  release(): void {
+    if (this.released) return;
+    this.released = true;
+    held.total -= 1;
+    const left = (held.byClient.get(this.key) ?? 1) - 1;
+    if (left > 0) held.byClient.set(this.key, left);
+    else held.byClient.delete(this.key);
+  }
 }
 
 /** Streams admitted and not yet ended, and how many clients (as counted for the limit) hold them. */

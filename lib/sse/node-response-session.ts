@@ -75,7 +75,13 @@ export class NodeResponseSession implements Session {
     if (response) {
       response.off('close', this.onGone);
       if (reason === 'slow-client') response.destroy();
-      else if (!response.writableEnded) response.end();
+      else if (!response.writableEnded) {
+        // At shutdown the connection goes too once the last bytes are out: kept alive, it would
+        // carry the client's reconnect straight back to the server that is leaving.
+        const socket = response.socket;
+        if (reason === 'shutdown') response.once('finish', () => socket?.end());
+        response.end();
+      }
     }
     onClose?.(this, reason);
   }
