@@ -31,6 +31,7 @@ describe('readEnv', () => {
       ['TRUST_PROXY', 'true'],
       ['SUSPICIOUS_DROP_RATIO', '1'],
       ['SSE_MAX_QUEUE_EVENTS', '0'],
+      ['METRICS_TOKEN', 'short'],
     ]) {
       expect(() => readEnv({ [name as string]: value })).toThrow(name);
     }

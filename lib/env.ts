@@ -58,6 +58,8 @@ export interface Env {
   redisUrl: string | null;
   /** Prefix of every Redis key and channel, so several apps can share one Redis. */
   redisPrefix: string;
+  /** When set, GET /api/metrics wants `Authorization: Bearer <token>` (else 401). */
+  metricsToken: string | null;
   /** Least severe log line written: debug, info, warn or error. */
   logLevel: 'debug' | 'info' | 'warn' | 'error';
 }
@@ -103,6 +105,10 @@ export function readEnv(source: Record<string, string | undefined>): Env {
   const redisPrefix = source.REDIS_PREFIX?.trim() || 'nowshowing:';
   if (!/^[\w:.-]{1,50}$/.test(redisPrefix))
     problems.push(`REDIS_PREFIX=${JSON.stringify(redisPrefix)} is not valid`);
+  const metricsToken = source.METRICS_TOKEN?.trim() || null;
+  if (metricsToken && !/^[\x21-\x7e]{16,200}$/.test(metricsToken)) {
+    problems.push('METRICS_TOKEN must be 16 to 200 printable characters without spaces');
+  }
   const logLevel = (source.LOG_LEVEL?.trim() || 'info') as Env['logLevel'];
   if (!['debug', 'info', 'warn', 'error'].includes(logLevel)) {
     problems.push(`LOG_LEVEL=${JSON.stringify(logLevel)} is not one of debug, info, warn, error`);
@@ -132,6 +138,7 @@ export function readEnv(source: Record<string, string | undefined>): Env {
     defaultCity,
     redisUrl,
     redisPrefix,
+    metricsToken,
     logLevel,
   };
   if (problems.length > 0) {

@@ -226,3 +226,30 @@ describe.each([
     }
   });
 });
+
+describe('npm start with METRICS_TOKEN set', () => {
+  let app: App;
+  const token = 'scraper-secret-0123456789';
+
+  beforeAll(async () => {
+    app = await startApp({ port: 4623, env: { DOUBAN_BASE_URL: fake.url, METRICS_TOKEN: token } });
+  });
+
+  afterAll(async () => {
+    await app?.stop();
+  });
+
+  it('answers /api/metrics only to the bearer of the token', async () => {
+    for (const authorization of [null, 'Bearer wrong-token-0123456789', token, `Bearer ${token}x`]) {
+      const response = await fetch(`${app.url}/api/metrics`, {
+        headers: authorization ? { Authorization: authorization } : {},
+      });
+      expect(response.status).toBe(401);
+      expect(response.headers.get('www-authenticate')).toMatch(/^Bearer/);
+      expect(await response.json()).toMatchObject({ error: 'metrics-token-required' });
+    }
+    const response = await fetch(`${app.url}/api/metrics`, { headers: { Authorization: `Bearer ${token}` } });
+    expect(response.status).toBe(200);
+    expect(await response.text()).toContain('# TYPE nowshowing_streams_open gauge');
+  });
+});

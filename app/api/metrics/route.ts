@@ -1,11 +1,14 @@
-import { metrics } from '@/lib/metrics/metrics';
+import { toErrorResponse } from '@/lib/errors';
+import { readMetrics } from '@/lib/metrics/read-metrics';
 
 export const dynamic = 'force-dynamic';
 export const runtime = 'nodejs';
 
-/** GET /api/metrics: every metric of this process in Prometheus' text format. */
-export async function GET(): Promise<Response> {
-  return new Response(await metrics.registry.metrics(), {
-    headers: { 'Content-Type': metrics.registry.contentType, 'Cache-Control': 'no-store' },
-  });
+/** GET /api/metrics: every metric of this process in Prometheus' text format (see the README). */
+export async function GET(request: Request): Promise<Response> {
+  try {
+    return await readMetrics(request.headers.get('authorization'));
+  } catch (error) {
+    return toErrorResponse(error);
+  }
 }
