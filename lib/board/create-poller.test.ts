@@ -130,6 +130,32 @@ describe('createPoller with a lease', () => {
     expect(a.polls).toHaveLength(polled);
   });
 
+  it('once stopped, stays stopped: a late viewer or page read does not take the lease back', async () => {
+    const lease = createSharedLease(interval * 1.5);
+    const own = lease.for('a');
+    // The store answers the first acquire only when the test says so: stop() lands mid-acquire.
+    let answer = () => {};
+    let first = true;
+    const a = startPoller({
+      ...own,
+      acquire: () => {
+        if (!first) return own.acquire();
+        first = false;
+        return new Promise((resolve) => (answer = () => void own.acquire().then(resolve)));
+      },
+    });
+    await vi.advanceTimersByTimeAsync(1);
+    const stopped = a.poller.stop();
+    answer();
+    await stopped;
+    expect(lease.holder()).toBeNull();
+    a.poller.watch();
+    await a.poller.refresh(interval);
+    await vi.advanceTimersByTimeAsync(interval * 3);
+    expect(lease.holder()).toBeNull();
+    expect(a.poller.active).toBe(false);
+  });
+
   it('polls nowhere while the lease store is unreachable', async () => {
     const lease = createSharedLease(interval * 1.5);
     const a = startPoller(lease.for('a', () => false));

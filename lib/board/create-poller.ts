@@ -33,7 +33,11 @@ export interface Poller {
   readonly active: boolean;
   /** Whether this instance is the one that polls (always, without a lease). */
   readonly leader: boolean;
-  /** Stops polling now; resolves once the lease, if this instance held it, is given up. */
+  /**
+   * Stops polling for good (the process is shutting down): later `watch`/`refresh` calls do nothing,
+   * and resolves once the poll in flight has settled and the lease, if this instance held it, is
+   * given up, so another instance can poll at once.
+   */
   stop(): Promise<void>;
 }
 
@@ -52,6 +56,7 @@ export function createPoller(options: PollerOptions): Poller {
   let inflight: Promise<void> | null = null;
   let pollTimer: ReturnType<typeof setTimeout> | null = null;
   let graceTimer: ReturnType<typeof setTimeout> | null = null;
+  let halted = false;
 
   const jittered = (ms: number) => Math.round(ms * (1 + options.jitter * (2 * Math.random() - 1)));
   const delayAfter = () => {
@@ -103,7 +108,8 @@ export function createPoller(options: PollerOptions): Poller {
     pollTimer.unref?.();
   };
 
-  const stop = async (): Promise<void> => {
+  // Ends the schedule (the grace period is over, or shutdown); a later `watch` starts it again.
+  const pause = async (): Promise<void> => {
     active = false;
     if (pollTimer) clearTimeout(pollTimer);
     if (graceTimer) clearTimeout(graceTimer);
@@ -115,9 +121,18 @@ export function createPoller(options: PollerOptions): Poller {
     }
   };
 
+  const stop = async (): Promise<void> => {
+    halted = true;
+    await pause();
+    // A poll in flight may be taking the lease right now: wait for it, then give the lease up.
+    if (inflight) await inflight;
+    await pause();
+  };
+
   return {
     watch() {
       watchers += 1;
+      if (halted) return;
       if (graceTimer) clearTimeout(graceTimer);
       graceTimer = null;
       if (active) return;
@@ -128,10 +143,11 @@ export function createPoller(options: PollerOptions): Poller {
     unwatch() {
       watchers = Math.max(0, watchers - 1);
       if (watchers > 0 || !active || graceTimer) return;
-      graceTimer = setTimeout(() => void stop(), options.graceMs);
+      graceTimer = setTimeout(() => void pause(), options.graceMs);
       graceTimer.unref?.();
     },
     async refresh(maxWaitMs) {
+      if (halted) return;
       if (!inflight && !active && (lease || Date.now() >= nextDueAt)) void poll();
       if (!inflight) return;
       let timer: ReturnType<typeof setTimeout> | undefined;
