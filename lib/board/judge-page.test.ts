@@ -65,6 +65,22 @@ describe('createPageJudge', () => {
     expect(judge.judge({ board, live: true, page: page(1, 1) })).toMatchObject({ believed: true });
   });
 
+  it('holds back a page whose upcoming list collapsed, even when now playing is whole', () => {
+    const withUpcoming = (upcoming: number): NowPlayingPage => ({
+      nowPlaying: board.nowPlaying,
+      upcoming: Array.from({ length: upcoming }, (_, i) => makeMovie(String(100 + i))),
+    });
+    const judge = createPageJudge({ dropRatio: 0.5, confirmPolls: 2 });
+    expect(judge.judge({ board: withUpcoming(8), live: true, page: withUpcoming(0) })).toMatchObject({
+      believed: false,
+      previous: 18,
+      found: 10,
+    });
+    expect(judge.judge({ board: withUpcoming(8), live: true, page: withUpcoming(5) })).toMatchObject({
+      believed: true,
+    });
+  });
+
   it('believes every page when one poll is enough', () => {
     const judge = createPageJudge({ dropRatio: 0.5, confirmPolls: 1 });
     expect(judge.judge({ board, live: true, page: page(1, 1) })).toEqual({ believed: true, confirmed: true });

@@ -8,7 +8,7 @@ export type Judgement =
   | { believed: true; confirmed: boolean }
   | {
       believed: false;
-      /** Movies now playing on the board and on the new page. */
+      /** Movies on the board and on the new page (both lists). */
       previous: number;
       found: number;
       /** How many polls in a row have brought this same smaller list, this one included. */
@@ -24,8 +24,9 @@ export interface PageJudge {
 }
 
 /**
- * Decides whether a parsed page is believed. A page listing fewer than `dropRatio` × the live board's
- * now-playing movies (when the board has at least 4), or none at all, is more likely a half-rendered,
+ * Decides whether a parsed page is believed. A page whose now-playing or upcoming list has fewer than
+ * `dropRatio` × the live board's (when that list had at least 4), or with no movie now playing, is
+ * more likely a half-rendered,
  * A/B-tested or tampered page than a mass removal: it is held back until `confirmPolls` polls in a
  * row bring the same smaller list (the same ids), and then believed. `dropRatio` 0 turns the ratio
  * off (an empty list stays suspicious); `confirmPolls` 1 believes every page at once.
@@ -40,17 +41,20 @@ export function createPageJudge({
   let pending: { ids: string; polls: number } | null = null;
   return {
     judge({ board, live, page }) {
-      const previous = board.nowPlaying.length;
-      const found = page.nowPlaying.length;
+      const collapsed = (before: number, after: number) =>
+        before >= MIN_JUDGED_COUNT && after < dropRatio * before;
       const suspicious =
         live &&
-        previous > 0 &&
-        (found === 0 || (previous >= MIN_JUDGED_COUNT && found < dropRatio * previous));
+        ((board.nowPlaying.length > 0 && page.nowPlaying.length === 0) ||
+          collapsed(board.nowPlaying.length, page.nowPlaying.length) ||
+          collapsed(board.upcoming.length, page.upcoming.length));
+      const previous = board.nowPlaying.length + board.upcoming.length;
+      const found = page.nowPlaying.length + page.upcoming.length;
       if (!suspicious) {
         pending = null;
         return { believed: true, confirmed: false };
       }
-      const ids = page.nowPlaying
+      const ids = [...page.nowPlaying, ...page.upcoming]
         .map((movie) => movie.id)
         .sort()
         .join(' ');

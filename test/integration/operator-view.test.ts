@@ -180,6 +180,17 @@ describe.each([
     }
   });
 
+  it('answers HEAD on the stream with 405, holding no stream open', async () => {
+    const before = await readHealth();
+    const response = await fetch(`${app.url}/api/movies/stream?city=nanjing`, { method: 'HEAD' });
+    expect(response.status).toBe(405);
+    expect(response.headers.get('allow')).toBe('GET');
+    // A HEAD that reached GET's handler would hold a stream (and a board) from here on.
+    const after = await readHealth();
+    expect(after.streams).toBe(before.streams);
+    expect(city(after, 'nanjing')).toBeUndefined();
+  });
+
   it('reports per city its state, last success, last error and streams; 200 while serving', async () => {
     const viewer = openClient(`${app.url}/api/movies/stream?city=suzhou`);
     try {

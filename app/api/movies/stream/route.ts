@@ -15,3 +15,15 @@ export async function GET(request: Request): Promise<Response> {
     return toErrorResponse(error);
   }
 }
+
+/**
+ * Next would answer HEAD with GET's handler and then drop the body unread: a stream that nobody
+ * reads nor cancels, holding a place under the limits until its queue bound. A stream has no
+ * meaningful HEAD: 405.
+ */
+export function HEAD(): Response {
+  return Response.json(
+    { error: 'method-not-allowed', message: 'The event stream answers GET only.' },
+    { status: 405, headers: { Allow: 'GET', 'Cache-Control': 'no-store' } },
+  );
+}
