@@ -38,12 +38,17 @@ export function toErrorResponse(error: unknown): Response {
   if (error instanceof HttpError) {
     return Response.json(
       { error: error.code, message: error.message, ...error.details },
-      { status: error.status, headers: { 'Cache-Control': 'no-store', ...error.headers } },
+      {
+        status: error.status,
+        // nosniff here too: answers written outside Next (npm start's stream and poster paths) do
+        // not get next.config.js's headers, and an error may quote a piece of the request.
+        headers: { 'Cache-Control': 'no-store', 'X-Content-Type-Options': 'nosniff', ...error.headers },
+      },
     );
   }
   console.error(error);
   return Response.json(
     { error: 'internal', message: 'Something went wrong on our side.' },
-    { status: 500, headers: { 'Cache-Control': 'no-store' } },
+    { status: 500, headers: { 'Cache-Control': 'no-store', 'X-Content-Type-Options': 'nosniff' } },
   );
 }

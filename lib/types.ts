@@ -104,8 +104,17 @@ export interface BoardStatus {
   lastSuccessAt: string | null;
 }
 
-/** SSE event names, declared once. */
+/** SSE event names of a board, declared once: what travels on the bus and into every stream. */
 export type BoardEventName = 'snapshot' | 'update' | 'status';
+
+/** Every SSE event name a stream carries: the board's, and the server's last word before it ends. */
+export type StreamEventName = BoardEventName | 'reconnect';
+
+/** The data of a `reconnect` event: why the server ends the stream, and when to come back. */
+export interface ReconnectNotice {
+  reason: 'shutdown' | 'max-duration';
+  retryMs: number;
+}
 
 export interface City {
   /** Douban's uid: pinyin or digits, e.g. "shanghai", "118378". */

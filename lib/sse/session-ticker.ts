@@ -3,8 +3,9 @@ import { env } from '@/lib/env';
 import { metrics } from '@/lib/metrics/metrics';
 import { shuttingDownSince } from '@/lib/shutdown';
 import { singleton } from '@/lib/singleton';
+import type { ReconnectNotice, StreamEventName } from '@/lib/types';
 import { encodeComment, encodeEvent, encodeRetry } from './encode-event';
-import type { CloseReason, Session } from './session';
+import type { Session } from './session';
 
 const heartbeat = encodeComment('heartbeat');
 
@@ -67,8 +68,10 @@ function tick(): void {
  * and ends it. EventSource reconnects by itself once a stream ends, after the last `retry:` it saw,
  * and resumes by Last-Event-ID.
  */
-function endSession(session: Session, reason: CloseReason, retryMs: number): void {
-  session.write(encodeEvent({ event: 'reconnect', data: JSON.stringify({ reason, retryMs }) }));
+function endSession(session: Session, reason: ReconnectNotice['reason'], retryMs: number): void {
+  const notice: ReconnectNotice = { reason, retryMs };
+  const event: StreamEventName = 'reconnect';
+  session.write(encodeEvent({ event, data: JSON.stringify(notice) }));
   session.write(encodeRetry(retryMs));
   session.close(reason);
 }

@@ -163,6 +163,8 @@ describe.each([
 
       const bad = await fetch(`${app.url}/api/movies/stream?city=atlantis`);
       expect(bad.status).toBe(400);
+      // Also where npm start answers outside Next (whose config adds the security headers).
+      expect(bad.headers.get('x-content-type-options')).toBe('nosniff');
       a.close();
       const closed = await eventually(
         readMetrics,
