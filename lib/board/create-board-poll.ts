@@ -141,9 +141,9 @@ export function createBoardPoll({
     const current = board.view();
     const judgement = judge.judge({ board: current.page, live: current.source === 'douban', page });
     if (!judgement.believed) {
-      const { previous, found, agreeing, needed } = judgement;
+      const { believed: _, ...counts } = judgement;
       metrics.upstreamFailures.inc({ reason: 'suspicious-drop' });
-      logEvent('warn', 'suspicious-drop', { city, previous, found, agreeing, needed });
+      logEvent('warn', 'suspicious-drop', { city, ...counts });
       await publishStatus('stale', 'suspicious-drop').catch(logPublishFailure);
       // Douban did answer: the confirming polls come at the usual interval, not after a backoff.
       return true;

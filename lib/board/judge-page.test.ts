@@ -18,6 +18,8 @@ describe('createPageJudge', () => {
       believed: false,
       previous: 10,
       found: 4,
+      previousUpcoming: 0,
+      foundUpcoming: 0,
       agreeing: 1,
       needed: 3,
     });
@@ -73,8 +75,10 @@ describe('createPageJudge', () => {
     const judge = createPageJudge({ dropRatio: 0.5, confirmPolls: 2 });
     expect(judge.judge({ board: withUpcoming(8), live: true, page: withUpcoming(0) })).toMatchObject({
       believed: false,
-      previous: 18,
+      previous: 10,
       found: 10,
+      previousUpcoming: 8,
+      foundUpcoming: 0,
     });
     expect(judge.judge({ board: withUpcoming(8), live: true, page: withUpcoming(5) })).toMatchObject({
       believed: true,

@@ -8,9 +8,12 @@ export type Judgement =
   | { believed: true; confirmed: boolean }
   | {
       believed: false;
-      /** Movies on the board and on the new page (both lists). */
+      /** Movies now playing on the board and on the new page. */
       previous: number;
       found: number;
+      /** Upcoming movies on the board and on the new page. */
+      previousUpcoming: number;
+      foundUpcoming: number;
       /** How many polls in a row have brought this same smaller list, this one included. */
       agreeing: number;
       needed: number;
@@ -48,8 +51,6 @@ export function createPageJudge({
         ((board.nowPlaying.length > 0 && page.nowPlaying.length === 0) ||
           collapsed(board.nowPlaying.length, page.nowPlaying.length) ||
           collapsed(board.upcoming.length, page.upcoming.length));
-      const previous = board.nowPlaying.length + board.upcoming.length;
-      const found = page.nowPlaying.length + page.upcoming.length;
       if (!suspicious) {
         pending = null;
         return { believed: true, confirmed: false };
@@ -64,7 +65,15 @@ export function createPageJudge({
         return { believed: true, confirmed: true };
       }
       pending = { ids, polls };
-      return { believed: false, previous, found, agreeing: polls, needed: confirmPolls };
+      return {
+        believed: false,
+        previous: board.nowPlaying.length,
+        found: page.nowPlaying.length,
+        previousUpcoming: board.upcoming.length,
+        foundUpcoming: page.upcoming.length,
+        agreeing: polls,
+        needed: confirmPolls,
+      };
     },
     reset() {
       pending = null;

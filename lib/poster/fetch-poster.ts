@@ -2,6 +2,7 @@ import 'server-only';
 import { HttpError } from '@/lib/errors';
 import { logThrottled } from '@/lib/log';
 import { metrics } from '@/lib/metrics/metrics';
+import { createFetchLimiter } from '@/lib/poster/create-fetch-limiter';
 import { fetchPosterUpstream } from '@/lib/poster/fetch-poster-upstream';
 import { parsePosterUrl } from '@/lib/poster/parse-poster-url';
 import { type CachedPoster, posterCache } from '@/lib/poster/poster-cache';
@@ -18,6 +19,9 @@ const maxRememberedFailures = 1_000;
 
 // A poster URL names one photo forever: browsers and CDNs may keep it a year without asking again.
 const cacheControl = 'public, max-age=31536000, immutable';
+
+/** At most 16 requests to Douban's image hosts at a time, 512 waiting; see createFetchLimiter. */
+const limiter = singleton('poster-limiter', () => createFetchLimiter({ concurrency: 16, maxWaiting: 512 }));
 
 /** Fetches in progress (and recent failures), by poster URL: concurrent requests share one fetch. */
 const fetches = singleton('poster-fetches', () => new Map<string, Promise<CachedPoster>>());
@@ -72,23 +76,27 @@ export async function fetchPoster({
 }
 
 function startFetch({ key, url }: { key: string; url: URL }): Promise<CachedPoster> {
-  const pending = fetchPosterUpstream(url).then(
-    (poster) => {
-      fetches.delete(key);
-      posterCache.set(key, poster);
-      return poster;
-    },
-    (error: unknown) => {
-      if (fetches.size <= maxRememberedFailures) {
-        setTimeout(() => fetches.delete(key), failureMemoryMs).unref();
-      } else {
+  const pending = limiter
+    .run(() => fetchPosterUpstream(url))
+    .then(
+      (poster) => {
         fetches.delete(key);
-      }
-      const code = error instanceof HttpError ? error.code : 'internal';
-      logThrottled('warn', 'poster-failed', `poster-failed:${code}`, { code, url: key });
-      throw error;
-    },
-  );
+        posterCache.set(key, poster);
+        return poster;
+      },
+      (error: unknown) => {
+        // Busy is about us, not the poster: the next request tries again.
+        if (error instanceof HttpError && error.code === 'poster-busy') fetches.delete(key);
+        else if (fetches.size <= maxRememberedFailures) {
+          setTimeout(() => fetches.delete(key), failureMemoryMs).unref();
+        } else {
+          fetches.delete(key);
+        }
+        const code = error instanceof HttpError ? error.code : 'internal';
+        logThrottled('warn', 'poster-failed', `poster-failed:${code}`, { code, url: key });
+        throw error;
+      },
+    );
   fetches.set(key, pending);
   return pending;
 }

@@ -189,7 +189,7 @@ describe.each([
     expect(response.headers.get('allow')).toBe('GET');
     // A HEAD that reached GET's handler would hold a stream (and a board) from here on.
     const after = await readHealth();
-    expect(after.streams).toBe(before.streams);
+    expect(after.streams).toBeLessThanOrEqual(before.streams);
     expect(city(after, 'nanjing')).toBeUndefined();
   });
 
