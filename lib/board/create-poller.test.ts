@@ -156,6 +156,28 @@ describe('createPoller with a lease', () => {
     expect(a.poller.active).toBe(false);
   });
 
+  it('at shutdown gives the lease up without waiting for a poll that is already running', async () => {
+    const lease = createSharedLease(interval * 1.5);
+    let finish = () => {};
+    const poller = createPoller({
+      run: () => new Promise<boolean>((resolve) => (finish = () => resolve(true))),
+      intervalMs: interval,
+      jitter: 0,
+      backoffMaxMs: interval * 8,
+      graceMs: interval,
+      lease: lease.for('a'),
+    });
+    poller.watch();
+    await vi.advanceTimersByTimeAsync(1);
+    expect(lease.holder()).toBe('a');
+    // The poll hangs (a slow Douban): stop() must not wait for it.
+    await poller.stop();
+    expect(lease.holder()).toBeNull();
+    finish();
+    await vi.advanceTimersByTimeAsync(interval * 3);
+    expect(lease.holder()).toBeNull();
+  });
+
   it('polls nowhere while the lease store is unreachable', async () => {
     const lease = createSharedLease(interval * 1.5);
     const a = startPoller(lease.for('a', () => false));

@@ -80,7 +80,9 @@ export function createPoller(options: PollerOptions): Poller {
   };
 
   const tick = async (): Promise<void> => {
-    if ((await holdsLease()) && Date.now() >= nextDueAt) {
+    const held = await holdsLease();
+    acquired?.();
+    if (held && !halted && Date.now() >= nextDueAt) {
       lease?.markPolled(Date.now()).catch(() => {});
       const ok = await options.run();
       failures = ok ? 0 : failures + 1;
@@ -89,10 +91,19 @@ export function createPoller(options: PollerOptions): Poller {
     if (active) schedule(wait(leader ? nextDueAt - Date.now() : intervalMs / 2));
   };
 
+  // Resolves when the tick in flight is past taking the lease (then `stop` can give it up).
+  let acquired: (() => void) | null = null;
+  let leaseSettled: Promise<void> = Promise.resolve();
+
   const poll = (): Promise<void> => {
-    inflight ??= tick().finally(() => {
-      inflight = null;
-    });
+    if (!inflight) {
+      leaseSettled = new Promise<void>((resolve) => (acquired = resolve));
+      inflight = tick().finally(() => {
+        acquired?.();
+        acquired = null;
+        inflight = null;
+      });
+    }
     return inflight;
   };
 
@@ -124,8 +135,9 @@ export function createPoller(options: PollerOptions): Poller {
   const stop = async (): Promise<void> => {
     halted = true;
     await pause();
-    // A poll in flight may be taking the lease right now: wait for it, then give the lease up.
-    if (inflight) await inflight;
+    // A tick in flight may be taking the lease right now: once it has it, give it up. A poll already
+    // running is not waited for: without the lease its result can no longer be published.
+    if (inflight) await leaseSettled;
     await pause();
   };
 
