@@ -1,6 +1,7 @@
 import { type ClientRequest, request } from 'node:http';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type FakeDouban, startFakeDouban } from '@/scripts/fake-douban/start-fake-douban';
+import { metricSample, readMetricsText } from './metric-sample';
 import { type App, type AppMode, startApp, withTimeout } from './start-app';
 import { eventually } from './wait-for';
 
@@ -67,13 +68,7 @@ async function settle(app: App, { streams, clients }: { streams: number; clients
 }
 
 async function rejectedCount(app: App, reason: string): Promise<number> {
-  const text = await (await fetch(`${app.url}/api/metrics`)).text();
-  const line = text
-    .split('\n')
-    .find(
-      (row) => row.startsWith('nowshowing_streams_rejected_total{') && row.includes(`reason="${reason}"`),
-    );
-  return line ? Number(line.slice(line.lastIndexOf(' ') + 1)) : 0;
+  return metricSample(await readMetricsText(app.url), 'nowshowing_streams_rejected_total', { reason }) || 0;
 }
 
 function expectRefusal(answer: Answer, status: number, error: string): void {

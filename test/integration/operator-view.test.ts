@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { BoardSnapshot } from '@/lib/types';
 import { type FakeDouban, startFakeDouban } from '@/scripts/fake-douban/start-fake-douban';
+import { metricSample } from './metric-sample';
 import { openClient } from './sse-client';
 import { type App, startApp } from './start-app';
 
@@ -15,19 +16,6 @@ beforeAll(async () => {
 afterAll(async () => {
   await fake?.close();
 });
-
-/** One sample of a Prometheus text exposition, e.g. `metric(text, 'x_total', { city: 'a' })`. */
-function metric(text: string, name: string, labels: Record<string, string> = {}): number {
-  let total = 0;
-  let found = false;
-  for (const line of text.split('\n')) {
-    if (!line.startsWith(`${name}{`) && !line.startsWith(`${name} `)) continue;
-    if (!Object.entries(labels).every(([key, value]) => line.includes(`${key}="${value}"`))) continue;
-    total += Number(line.slice(line.lastIndexOf(' ') + 1));
-    found = true;
-  }
-  return found ? total : Number.NaN;
-}
 
 interface CityHealth {
   city: string;
@@ -124,15 +112,15 @@ describe.each([
     ]) {
       expect(text).toContain(`# TYPE ${name} `);
     }
-    expect(metric(text, 'process_resident_memory_bytes')).toBeGreaterThan(0);
+    expect(metricSample(text, 'process_resident_memory_bytes')).toBeGreaterThan(0);
   });
 
   it('counts open streams by city, events and bytes sent, closed and rejected streams', async () => {
     const before = await readMetrics();
-    const eventsBefore = metric(before, 'nowshowing_events_sent_total', { city: 'shanghai' }) || 0;
-    const bytesBefore = metric(before, 'nowshowing_bytes_sent_total') || 0;
+    const eventsBefore = metricSample(before, 'nowshowing_events_sent_total', { city: 'shanghai' }) || 0;
+    const bytesBefore = metricSample(before, 'nowshowing_bytes_sent_total') || 0;
     const rejectedBefore =
-      metric(before, 'nowshowing_streams_rejected_total', { reason: 'bad-request' }) || 0;
+      metricSample(before, 'nowshowing_streams_rejected_total', { reason: 'bad-request' }) || 0;
 
     const a = openClient(`${app.url}/api/movies/stream?city=shanghai`);
     const b = openClient(`${app.url}/api/movies/stream?city=shanghai`);
@@ -145,21 +133,21 @@ describe.each([
       }
       const open = await eventually(
         readMetrics,
-        (text) => metric(text, 'nowshowing_streams_open', { city: 'shanghai' }) === 2,
+        (text) => metricSample(text, 'nowshowing_streams_open', { city: 'shanghai' }) === 2,
         'two open streams',
       );
-      expect(metric(open, 'nowshowing_events_sent_total', { city: 'shanghai' })).toBeGreaterThanOrEqual(
+      expect(metricSample(open, 'nowshowing_events_sent_total', { city: 'shanghai' })).toBeGreaterThanOrEqual(
         eventsBefore + 4,
       );
-      expect(metric(open, 'nowshowing_bytes_sent_total')).toBeGreaterThan(bytesBefore + 2 * 1000);
+      expect(metricSample(open, 'nowshowing_bytes_sent_total')).toBeGreaterThan(bytesBefore + 2 * 1000);
 
       fake.setScore({ city: 'shanghai', id: FIRST_ID, score: 7.1 });
       await a.next('update');
       await b.next('update');
       const afterUpdate = await readMetrics();
       expect(
-        metric(afterUpdate, 'nowshowing_events_sent_total', { city: 'shanghai' }),
-      ).toBeGreaterThanOrEqual(metric(open, 'nowshowing_events_sent_total', { city: 'shanghai' }) + 2);
+        metricSample(afterUpdate, 'nowshowing_events_sent_total', { city: 'shanghai' }),
+      ).toBeGreaterThanOrEqual(metricSample(open, 'nowshowing_events_sent_total', { city: 'shanghai' }) + 2);
 
       const bad = await fetch(`${app.url}/api/movies/stream?city=atlantis`);
       expect(bad.status).toBe(400);
@@ -168,14 +156,14 @@ describe.each([
       a.close();
       const closed = await eventually(
         readMetrics,
-        (text) => metric(text, 'nowshowing_streams_open', { city: 'shanghai' }) === 1,
+        (text) => metricSample(text, 'nowshowing_streams_open', { city: 'shanghai' }) === 1,
         'one stream closed',
       );
-      expect(metric(closed, 'nowshowing_streams_closed_total')).toBeGreaterThanOrEqual(1);
-      expect(metric(closed, 'nowshowing_streams_rejected_total', { reason: 'bad-request' })).toBe(
+      expect(metricSample(closed, 'nowshowing_streams_closed_total')).toBeGreaterThanOrEqual(1);
+      expect(metricSample(closed, 'nowshowing_streams_rejected_total', { reason: 'bad-request' })).toBe(
         rejectedBefore + 1,
       );
-      expect(metric(closed, 'nowshowing_upstream_fetch_duration_seconds_count')).toBeGreaterThan(0);
+      expect(metricSample(closed, 'nowshowing_upstream_fetch_duration_seconds_count')).toBeGreaterThan(0);
     } finally {
       a.close();
       b.close();
@@ -213,12 +201,12 @@ describe.each([
       expect(city(stale, 'suzhou')?.lastSuccessAt).toBe(city(live, 'suzhou')?.lastSuccessAt);
       const failures = await eventually(
         readMetrics,
-        (text) => metric(text, 'nowshowing_upstream_failures_total', { reason: 'http-418' }) >= 1,
+        (text) => metricSample(text, 'nowshowing_upstream_failures_total', { reason: 'http-418' }) >= 1,
         'failure counted',
       );
       expect(
-        metric(failures, 'nowshowing_upstream_fetch_duration_seconds_count', { outcome: 'failed' }),
-      ).toBe(metric(failures, 'nowshowing_upstream_failures_total'));
+        metricSample(failures, 'nowshowing_upstream_fetch_duration_seconds_count', { outcome: 'failed' }),
+      ).toBe(metricSample(failures, 'nowshowing_upstream_failures_total'));
     } finally {
       fake.setMode({ city: 'suzhou', mode: 'ok' });
       viewer.close();

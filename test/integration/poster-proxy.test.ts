@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type FakeDouban, startFakeDouban } from '@/scripts/fake-douban/start-fake-douban';
+import { metricSample, readMetricsText } from './metric-sample';
 import { type App, startApp } from './start-app';
 
 // The poster proxy through HTTP, with the fake Douban playing the image host: it refuses what it must
@@ -105,11 +106,11 @@ describe.each([
   });
 
   it('reports poster answers and the cache size in /api/metrics', async () => {
-    const text = await (await fetch(`${app.url}/api/metrics`)).text();
-    const value = (pattern: RegExp) => Number(pattern.exec(text)?.[1] ?? Number.NaN);
-    expect(value(/^nowshowing_poster_requests_total\{[^}]*outcome="refused"[^}]*\} (\d+)$/m)).toBe(27);
-    expect(value(/^nowshowing_poster_requests_total\{[^}]*outcome="miss"[^}]*\} (\d+)$/m)).toBe(1);
-    expect(value(/^nowshowing_poster_requests_total\{[^}]*outcome="not-modified"[^}]*\} (\d+)$/m)).toBe(1);
-    expect(value(/^nowshowing_poster_cache_bytes\{[^}]*\} (\d+)$/m)).toBeGreaterThan(0);
+    const text = await readMetricsText(app.url);
+    const requests = (outcome: string) => metricSample(text, 'nowshowing_poster_requests_total', { outcome });
+    expect(requests('refused')).toBe(27);
+    expect(requests('miss')).toBe(1);
+    expect(requests('not-modified')).toBe(1);
+    expect(metricSample(text, 'nowshowing_poster_cache_bytes')).toBeGreaterThan(0);
   });
 });

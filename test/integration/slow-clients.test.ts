@@ -3,6 +3,7 @@ import { connect as connectTcp, type Socket } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { BoardSnapshot, BoardUpdate } from '@/lib/types';
 import { type FakeDouban, startFakeDouban } from '@/scripts/fake-douban/start-fake-douban';
+import { metricSample, readMetricsText } from './metric-sample';
 import { openClient } from './sse-client';
 import { type App, startApp, withTimeout } from './start-app';
 
@@ -35,21 +36,7 @@ const nonReaders: Socket[] = [];
 /** Versions of the updates every reader received, in order. */
 let delivered: number[] = [];
 
-/** The sum of a metric's samples whose labels include every `labels` pair, from Prometheus text. */
-function sample(text: string, name: string, labels: Record<string, string> = {}): number {
-  let sum = 0;
-  for (const line of text.split('\n')) {
-    const match = /^([a-z_]+)(\{[^}]*\})? (\S+)$/.exec(line);
-    if (!match || match[1] !== name) continue;
-    if (!Object.entries(labels).every(([k, v]) => match[2]?.includes(`${k}="${v}"`))) continue;
-    sum += Number(match[3]);
-  }
-  return sum;
-}
-
-async function readMetrics(): Promise<string> {
-  return (await fetch(`${app.url}/api/metrics`)).text();
-}
+const readMetrics = () => readMetricsText(app.url);
 
 /** Re-reads /api/metrics until `check` holds: the server reports drops, there is no event to await. */
 async function eventually(check: (metrics: string) => boolean, ms = 20_000): Promise<string> {
@@ -144,7 +131,7 @@ describe.each([
 
     for (let i = 0; i < NON_READERS; i++) nonReaders.push(openNonReader(port));
     const before = await eventually(
-      (m) => sample(m, 'nowshowing_streams_open', { city: CITY }) === READERS + NON_READERS,
+      (m) => metricSample(m, 'nowshowing_streams_open', { city: CITY }) === READERS + NON_READERS,
     );
 
     // Each round changes every score and waits for the resulting update on every reader.
@@ -161,17 +148,23 @@ describe.each([
       expect(update.updated.map((movie) => movie.score)).toEqual(ids.map(() => score));
       updates.push(update);
       if (dropRound === -1 && round % 5 === 0) {
-        const dropped = sample(await readMetrics(), 'nowshowing_slow_clients_dropped_total', { city: CITY });
+        const dropped = metricSample(await readMetrics(), 'nowshowing_slow_clients_dropped_total', {
+          city: CITY,
+        });
         if (dropped >= NON_READERS) dropRound = round;
       }
       if (dropRound !== -1 && round >= dropRound + ROUNDS_AFTER_DROP) break;
     }
     expect(dropRound, 'every non-reader was dropped within the rounds').not.toBe(-1);
 
-    const after = await eventually((m) => sample(m, 'nowshowing_streams_open', { city: CITY }) === READERS);
-    expect(sample(after, 'nowshowing_slow_clients_dropped_total', { city: CITY })).toBe(NON_READERS);
-    expect(sample(after, 'nowshowing_streams_closed_total', { reason: 'slow-client' })).toBe(NON_READERS);
-    const rss = (metrics: string) => sample(metrics, 'process_resident_memory_bytes');
+    const after = await eventually(
+      (m) => metricSample(m, 'nowshowing_streams_open', { city: CITY }) === READERS,
+    );
+    expect(metricSample(after, 'nowshowing_slow_clients_dropped_total', { city: CITY })).toBe(NON_READERS);
+    expect(metricSample(after, 'nowshowing_streams_closed_total', { reason: 'slow-client' })).toBe(
+      NON_READERS,
+    );
+    const rss = (metrics: string) => metricSample(metrics, 'process_resident_memory_bytes');
     expect(rss(after) - rss(before)).toBeLessThan(RSS_GROWTH_BOUND);
 
     // Versions only grow, and the server's history (chained by `previous`) holds exactly what the
