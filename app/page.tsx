@@ -9,6 +9,7 @@ import { readBoard } from '@/lib/board/read-board';
 import { listCities, parseCity } from '@/lib/cities/find-city';
 import { env } from '@/lib/env';
 import { HttpError } from '@/lib/errors';
+import { getServices } from '@/lib/services';
 import type { City } from '@/lib/types';
 
 type Props = { searchParams: Promise<Record<string, string | string[] | undefined>> };
@@ -44,7 +45,7 @@ export default async function Page(props: Props) {
     return <UnknownCity input={input} cities={cities} fallback={parseCity(env.defaultCity)} />;
   }
 
-  const snapshot = await readBoard({ city: city.slug });
+  const snapshot = await readBoard({ city: city.slug, boards: getServices().boards });
   return (
     <main className="page">
       <header className="masthead">

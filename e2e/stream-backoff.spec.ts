@@ -10,7 +10,7 @@ test('refused with 429, the page says it is reconnecting, backs off, and ends up
   request,
 }) => {
   // When each stream request left the page, and how many were refused the way the server refuses one
-  // past STREAMS_PER_IP (lib/sse/admit-stream.ts). EventSource itself gives up on a non-200 answer.
+  // past STREAMS_PER_IP (lib/sse/create-stream-admission.ts). EventSource itself gives up on a non-200 answer.
   const attempts: number[] = [];
   const refusals = 2;
   await page.route('**/api/movies/stream?*', async (route) => {

@@ -1,13 +1,12 @@
-import { createServer } from 'node:http';
+import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import next from 'next';
-import { stopPolling } from '@/lib/board/get-board';
-import { openBoardResponse } from '@/lib/board/open-board-response';
-import { env } from '@/lib/env';
-import { logEvent } from '@/lib/log';
-import { fetchPosterToNode } from '@/lib/poster/fetch-poster-to-node';
-import { beginShutdown, claimShutdown, shuttingDownSince } from '@/lib/shutdown';
-import { closeAllSessions } from '@/lib/sse/session-ticker';
+import { toErrorResponse } from '@/lib/errors';
+import { handleShutdownSignals } from '@/lib/handle-shutdown-signals';
+import { fetchPoster } from '@/lib/poster/fetch-poster';
+import { shuttingDownSince } from '@/lib/shutdown';
 import { createConnectionDrain } from './create-connection-drain';
+import { serveNodeStream } from './serve-node-stream';
+import { writeResponse } from './write-response';
 
 /**
  * The production server (`npm start`): Next serves every page and route as usual, except the event
@@ -25,56 +24,54 @@ function readFlag(names: string[]): string | undefined {
   return at === -1 ? undefined : args[at + 1];
 }
 
+/** GET /api/poster, as the route handler answers it, written whole (see `writeResponse`). */
+async function servePoster(request: IncomingMessage, response: ServerResponse): Promise<void> {
+  let answer: Response;
+  try {
+    const ifNoneMatch = request.headers['if-none-match'];
+    answer = await fetchPoster({
+      url: new URL(request.url ?? '/', 'http://localhost').searchParams.getAll('url'),
+      ifNoneMatch: typeof ifNoneMatch === 'string' ? ifNoneMatch : null,
+    });
+  } catch (error) {
+    answer = toErrorResponse(error);
+  }
+  await writeResponse(answer, response);
+}
+
 async function main(): Promise<void> {
   const port = Number(readFlag(['-p', '--port']) ?? process.env.PORT ?? 3000);
   const hostname = readFlag(['-H', '--hostname']);
-  // This process answers SIGTERM itself (below); Next's instrumentation hook must not as well.
-  claimShutdown('server');
+  const connections = createConnectionDrain();
+  // Before Next starts: its instrumentation hook, which runs here too, then finds SIGTERM handled.
+  let closeServer = async () => {};
+  handleShutdownSignals({ exitCode: () => 0, closeServer: () => closeServer() });
   const app = next({ dev: false, dir: process.cwd(), port, hostname });
   const handle = app.getRequestHandler();
   await app.prepare();
 
-  const connections = createConnectionDrain();
   const server = createServer((request, response) => {
     const path = request.url?.split('?', 1)[0];
     // Streams are not tracked here (it would cost every open stream a listener): at shutdown each
-    // one closes its own connection (NodeResponseSession), and a refused one says Connection: close.
+    // one closes its own connection (NodeResponseConnection), and a refused one says Connection: close.
     if (request.method === 'GET' && path === '/api/movies/stream') {
       if (shuttingDownSince()) connections.track(request, response);
-      void openBoardResponse(request, response);
+      void serveNodeStream(request, response);
       return;
     }
     connections.track(request, response);
-    if (request.method === 'GET' && path === '/api/poster') void fetchPosterToNode(request, response);
+    if (request.method === 'GET' && path === '/api/poster') void servePoster(request, response);
     else void handle(request, response);
   });
+  // At shutdown: close each connection once its response is done, so nothing comes back on it, and
+  // stop accepting connections; resolves once in-flight requests have finished.
+  closeServer = () => {
+    connections.drain();
+    return new Promise<void>((resolve) => server.close(() => resolve()));
+  };
   server.listen(port, hostname, () => {
     console.log(`✓ Ready on http://${hostname ?? 'localhost'}:${port}`);
   });
-  // Streams never end by themselves. On SIGTERM: refuse new streams (503) and report unhealthy; close
-  // each connection once its response is done, so nothing comes back on it; tell every stream to
-  // reconnect and end it (clients come back, elsewhere or after the restart, and resume by
-  // Last-Event-ID); give up this instance's polling leases so another instance polls at once; stop
-  // accepting connections; let in-flight requests finish; and exit within SHUTDOWN_TIMEOUT_MS
-  // whatever still hangs.
-  const stop = (signal: NodeJS.Signals) => {
-    const startedAt = Date.now();
-    beginShutdown();
-    connections.drain();
-    const streams = closeAllSessions();
-    logEvent('info', 'shutdown', { signal, streams, timeoutMs: env.shutdownTimeoutMs });
-    const closed = new Promise<void>((resolve) => server.close(() => resolve()));
-    setTimeout(() => {
-      logEvent('warn', 'shutdown-timeout', { timeoutMs: env.shutdownTimeoutMs });
-      process.exit(0);
-    }, env.shutdownTimeoutMs).unref();
-    void Promise.allSettled([closed, stopPolling()]).then(() => {
-      logEvent('info', 'shutdown-complete', { ms: Date.now() - startedAt });
-      process.exit(0);
-    });
-  };
-  process.once('SIGTERM', stop);
-  process.once('SIGINT', stop);
 }
 
 main().catch((error) => {

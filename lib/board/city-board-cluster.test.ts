@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { Bus, BusMessage, BusState, StoredBoard } from '@/lib/bus/bus';
+import { createTestCity } from '@/test/create-test-city';
 import { makeMovie } from '@/test/make-movie';
-import { CityBoard } from './city-board';
 
 /** A bus as an instance of a cluster sees it: a store to load from, a state, no polling here. */
 function createClusterBus(stored: StoredBoard | null, state: BusState = 'ready') {
@@ -45,13 +45,10 @@ const snapshotMessage = (version: number): BusMessage => ({
   }),
 });
 
-const createBoard = (bus: Bus) =>
-  new CityBoard({
-    city: 'beijing',
-    bus,
-    fetchPage: async () => ({ nowPlaying: [], upcoming: [] }),
-    saved: null,
-  });
+const createBoard = (bus: Bus) => {
+  const city = createTestCity({ city: 'beijing', bus });
+  return { ...city, onBusState: city.feed.sync.onBusState };
+};
 
 describe('CityBoard in a cluster', () => {
   it("takes the cluster's first board even when its version is below this instance's clock", async () => {

@@ -3,11 +3,15 @@ import type { BusMessage } from '@/lib/bus/bus';
 import { createMemoryBus } from '@/lib/bus/create-memory-bus';
 import { UpstreamError } from '@/lib/douban/upstream-error';
 import { env } from '@/lib/env';
-import { metrics } from '@/lib/metrics/metrics';
+import { createMetrics } from '@/lib/metrics/metrics';
 import type { NowPlayingPage } from '@/lib/types';
 import { makeMovie } from '@/test/make-movie';
 import { CityBoard } from './city-board';
 import { createBoardPoll } from './create-board-poll';
+import { createBoardSync } from './create-board-sync';
+
+// This file's metrics: tests read them before and after what they do.
+const metrics = createMetrics();
 
 const page = (count: number): NowPlayingPage => ({
   nowPlaying: Array.from({ length: count }, (_, i) => makeMovie(String(i + 1))),
@@ -20,10 +24,14 @@ function setup() {
   const published: BusMessage[] = [];
   bus.subscribe((message) => published.push(message));
   let next: NowPlayingPage | Error = page(0);
-  const board = new CityBoard({ city: 'shanghai', bus, fetchPage: () => Promise.reject(), saved: null });
+  const board = new CityBoard({ city: 'shanghai', saved: null });
+  const sync = createBoardSync({ board, bus });
+  bus.subscribe((message) => sync.receive(message));
   const poll = createBoardPoll({
     board,
+    sync,
     bus,
+    metrics,
     fetchPage: async () => {
       if (next instanceof Error) throw next;
       return next;

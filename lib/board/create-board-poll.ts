@@ -3,27 +3,13 @@ import type { Bus, BusMessage } from '@/lib/bus/bus';
 import { UpstreamError } from '@/lib/douban/upstream-error';
 import { env } from '@/lib/env';
 import { logEvent } from '@/lib/log';
-import { metrics } from '@/lib/metrics/metrics';
-import type { BoardSnapshot, BoardSource, BoardStatus, BoardUpdate, NowPlayingPage } from '@/lib/types';
+import type { Metrics } from '@/lib/metrics/metrics';
+import type { BoardSnapshot, BoardStatus, BoardUpdate, NowPlayingPage } from '@/lib/types';
 import { applyMovieDiff, orderOf, sameOrder } from './apply-movie-diff';
+import type { CityBoard } from './city-board';
+import type { BoardSync } from './create-board-sync';
 import { diffMovies, isEmptyDiff } from './diff-movies';
 import { createPageJudge } from './judge-page';
-
-/** What the polling side needs of a city's board. */
-export interface PolledBoard {
-  readonly city: string;
-  /** The board as it stands, which the next page is compared with. */
-  view(): { version: number; page: NowPlayingPage; source: BoardSource; upstream: BoardStatus };
-  /** Applies an event; the board's own ones come here once the bus has taken them. */
-  receive(message: BusMessage): void;
-  /** Douban answered and nothing changed: only the times move (not an event). */
-  touch(times: { fetchedAt?: string; lastSuccessAt?: string }): void;
-  /** Whether the shared store lost the board and it must be written again; clears the flag. */
-  takeReseed(): boolean;
-  /** Reloads the board from the shared store (a publish was refused: our board is behind). */
-  resync(): Promise<void>;
-  snapshotText(): string;
-}
 
 /**
  * One poll of a city, run by the instance that polls it: fetch Douban's page, and publish what
@@ -35,12 +21,16 @@ export interface PolledBoard {
  */
 export function createBoardPoll({
   board,
+  sync,
   bus,
   fetchPage,
+  metrics,
 }: {
-  board: PolledBoard;
+  board: CityBoard;
+  sync: BoardSync;
   bus: Bus;
   fetchPage: (city: string) => Promise<NowPlayingPage>;
+  metrics: Metrics;
 }): () => Promise<boolean> {
   const { city } = board;
   const judge = createPageJudge({
@@ -49,20 +39,21 @@ export function createBoardPoll({
   });
 
   const publish = async (message: BusMessage, snapshotJson: string | null) => {
+    // Applied at once, not when Redis echoes it back: the next step of this poll reads the board.
     if (await bus.publish(message, snapshotJson)) {
-      board.receive(message);
+      sync.receive(message);
       return;
     }
     // Another instance holds the lease, or published a version our board does not hold yet.
     logEvent('info', 'publish-refused', { city, version: message.version });
-    await board.resync();
+    await sync.catchUp();
   };
 
   const publishStatus = async (state: 'live' | 'stale', reason: string | null) => {
     const now = new Date().toISOString();
     const { upstream } = board.view();
     if (upstream.state === state && upstream.reason === reason) {
-      if (state === 'live') board.touch({ lastSuccessAt: now });
+      if (state === 'live') board.confirm({ lastSuccessAt: now });
       return;
     }
     const lastSuccessAt = state === 'live' ? now : upstream.lastSuccessAt;
@@ -85,7 +76,7 @@ export function createBoardPoll({
       ? undefined
       : orderOf(page);
     if (wasLive && isEmptyDiff(diff) && !order) {
-      board.touch({ fetchedAt });
+      board.confirm({ fetchedAt });
       return;
     }
     const previous = current.version;
@@ -161,7 +152,7 @@ export function createBoardPoll({
       // Status first, so the snapshot or update that follows already reads as live.
       await publishStatus('live', null);
       await publishPage(page, new Date().toISOString());
-      if (board.takeReseed()) await reseedStore();
+      if (sync.takeReseed()) await reseedStore();
       logEvent('debug', 'poll-ok', { city, ms: Date.now() - startedAt, version: board.view().version });
     } catch (cause) {
       // Douban answered; the shared store did not take it. The next poll diffs again.

@@ -150,7 +150,7 @@ describe('createPoller with a lease', () => {
     await stopped;
     expect(lease.holder()).toBeNull();
     a.poller.watch();
-    await a.poller.refresh(interval);
+    await a.poller.pollIfDue(interval);
     await vi.advanceTimersByTimeAsync(interval * 3);
     expect(lease.holder()).toBeNull();
     expect(a.poller.active).toBe(false);

@@ -27,14 +27,13 @@ export interface Poller {
    * For one-off reads (the page, GET /api/movies): polls if due and nobody polls on schedule, and
    * waits for the poll in flight at most `maxWaitMs`. Never polls more often than the schedule would.
    */
-  refresh(maxWaitMs: number): Promise<void>;
-  readonly watchers: number;
+  pollIfDue(maxWaitMs: number): Promise<void>;
   /** Whether this instance keeps the city fresh (viewers or grace period), leader or not. */
   readonly active: boolean;
   /** Whether this instance is the one that polls (always, without a lease). */
   readonly leader: boolean;
   /**
-   * Stops polling for good (the process is shutting down): later `watch`/`refresh` calls do nothing,
+   * Stops polling for good (the process is shutting down): later `watch`/`pollIfDue` calls do nothing,
    * and resolves once the poll in flight has settled and the lease, if this instance held it, is
    * given up, so another instance can poll at once.
    */
@@ -158,7 +157,7 @@ export function createPoller(options: PollerOptions): Poller {
       graceTimer = setTimeout(() => void pause(), options.graceMs);
       graceTimer.unref?.();
     },
-    async refresh(maxWaitMs) {
+    async pollIfDue(maxWaitMs) {
       if (halted) return;
       if (!inflight && !active && (lease || Date.now() >= nextDueAt)) void poll();
       if (!inflight) return;
@@ -168,9 +167,6 @@ export function createPoller(options: PollerOptions): Poller {
         new Promise<void>((resolve) => (timer = setTimeout(resolve, maxWaitMs))),
       ]);
       clearTimeout(timer);
-    },
-    get watchers() {
-      return watchers;
     },
     get active() {
       return active;

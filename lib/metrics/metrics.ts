@@ -1,16 +1,15 @@
 import 'server-only';
 import { Counter, collectDefaultMetrics, Gauge, Histogram, Registry } from 'prom-client';
-import { singleton } from '@/lib/singleton';
 
 /**
- * Every Prometheus metric of the process, in one registry served by GET /api/metrics. Created once
- * per process (the singleton registry): Next's route bundles and the production server each import
- * this file, and two registries would each count half of what happens.
+ * Every Prometheus metric of the process, in one registry served by GET /api/metrics. Built once per
+ * process by the composition root (`getServices`): Next's route bundles and the production server
+ * each import lib/, and two registries would each count half of what happens.
  *
  * Counters are bumped where the thing happens, once per broadcast rather than once per stream
  * write (`inc(n)`), so a change sent to 10,000 streams costs one increment.
  */
-function createMetrics() {
+export function createMetrics() {
   const registry = new Registry();
   registry.setDefaultLabels({ app: 'now-showing' });
   // Process memory, CPU, event-loop lag and GC: what an operator checks first.
@@ -80,4 +79,4 @@ function createMetrics() {
   };
 }
 
-export const metrics = singleton('metrics', createMetrics);
+export type Metrics = ReturnType<typeof createMetrics>;

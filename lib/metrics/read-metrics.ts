@@ -2,7 +2,7 @@ import 'server-only';
 import { createHash, timingSafeEqual } from 'node:crypto';
 import { env } from '@/lib/env';
 import { HttpError } from '@/lib/errors';
-import { metrics } from './metrics';
+import { getServices } from '@/lib/services';
 
 const digest = (text: string) => createHash('sha256').update(text).digest();
 const expected = env.metricsToken ? digest(`Bearer ${env.metricsToken}`) : null;
@@ -21,7 +21,8 @@ export async function readMetrics(authorization: string | null): Promise<Respons
       headers: { 'WWW-Authenticate': 'Bearer realm="metrics"' },
     });
   }
-  return new Response(await metrics.registry.metrics(), {
-    headers: { 'Content-Type': metrics.registry.contentType, 'Cache-Control': 'no-store' },
+  const { registry } = getServices().metrics;
+  return new Response(await registry.metrics(), {
+    headers: { 'Content-Type': registry.contentType, 'Cache-Control': 'no-store' },
   });
 }

@@ -46,7 +46,7 @@ const upstream = createServer((req, res) => {
 const poster = (path: string) => `https://img1.doubanio.com${path}`;
 let fetchPoster: typeof import('./fetch-poster').fetchPoster;
 let posterCache: typeof import('./poster-cache').posterCache;
-let metrics: typeof import('@/lib/metrics/metrics').metrics;
+let metrics: import('@/lib/metrics/metrics').Metrics;
 
 beforeAll(async () => {
   upstream.listen(PORT, '127.0.0.1');
@@ -58,7 +58,7 @@ beforeAll(async () => {
   vi.resetModules();
   ({ fetchPoster } = await import('./fetch-poster'));
   ({ posterCache } = await import('./poster-cache'));
-  ({ metrics } = await import('@/lib/metrics/metrics'));
+  metrics = (await import('@/lib/services')).getServices().metrics;
 });
 
 afterAll(async () => {

@@ -1,11 +1,11 @@
 import 'server-only';
 import { HttpError } from '@/lib/errors';
 import { logThrottled } from '@/lib/log';
-import { metrics } from '@/lib/metrics/metrics';
 import { createFetchLimiter } from '@/lib/poster/create-fetch-limiter';
 import { fetchPosterUpstream } from '@/lib/poster/fetch-poster-upstream';
 import { parsePosterUrl } from '@/lib/poster/parse-poster-url';
 import { type CachedPoster, posterCache } from '@/lib/poster/poster-cache';
+import { getServices } from '@/lib/services';
 import { singleton } from '@/lib/singleton';
 
 /**
@@ -57,10 +57,10 @@ export async function fetchPoster({
     }
     const headers = { ETag: cached.etag, 'Cache-Control': cacheControl };
     if (matchesEtag({ ifNoneMatch, etag: cached.etag })) {
-      metrics.posterRequests.inc({ outcome: 'not-modified' });
+      getServices().metrics.posterRequests.inc({ outcome: 'not-modified' });
       return new Response(null, { status: 304, headers });
     }
-    metrics.posterRequests.inc({ outcome });
+    getServices().metrics.posterRequests.inc({ outcome });
     return new Response(cached.body, {
       headers: {
         ...headers,
@@ -70,7 +70,7 @@ export async function fetchPoster({
       },
     });
   } catch (error) {
-    metrics.posterRequests.inc({ outcome: 'refused' });
+    getServices().metrics.posterRequests.inc({ outcome: 'refused' });
     throw error;
   }
 }

@@ -1,6 +1,6 @@
 import 'server-only';
 import { env } from '@/lib/env';
-import { metrics } from '@/lib/metrics/metrics';
+import { getServices } from '@/lib/services';
 import { singleton } from '@/lib/singleton';
 
 /** A poster as the proxy answers it: bytes checked once, their ETag computed once. */
@@ -71,6 +71,6 @@ export function createPosterCache({
 export const posterCache: PosterCache = singleton('poster-cache', () =>
   createPosterCache({
     maxBytes: env.posterCacheBytes,
-    onBytes: (bytes) => metrics.posterCacheBytes.set(bytes),
+    onBytes: (bytes) => getServices().metrics.posterCacheBytes.set(bytes),
   }),
 );

@@ -1,4 +1,5 @@
-import type { StreamTicket } from './admit-stream';
+import 'server-only';
+import type { StreamTicket } from './create-stream-admission';
 
 /** Why a stream ended; counted and logged by whoever owns the session. */
 export type CloseReason =
@@ -10,27 +11,94 @@ export type CloseReason =
   | 'shutdown';
 
 /**
- * One client's open event stream, whatever carries it: a web `ReadableStream` returned by a route
- * handler (`WebStreamSession`) or a Node response written directly (`NodeResponseSession`). Every
- * way a stream can end goes through `close()`, which runs its owner's cleanup exactly once.
+ * What carries one client's bytes: a web `ReadableStream` a route handler returns
+ * (`WebStreamConnection`) or a Node response written directly (`NodeResponseConnection`). It knows
+ * its runtime and nothing of queues or limits, which `Session` keeps once for both.
  */
-export interface Session {
-  readonly openedAt: number;
-  readonly closed: boolean;
-  /** Sends a pre-encoded chunk; a client that has left or fallen too far behind is closed instead. */
+export interface Connection {
+  /** Bytes handed to the connection that the client has not taken yet. */
+  readonly buffered: number;
+  /** The client has gone (or the runtime ended the connection): nothing more can reach it. */
+  readonly gone: boolean;
+  /** Called once, when the session begins: the connection reports its end through `session.close`. */
+  bind(session: Session): void;
   write(chunk: Uint8Array): void;
-  close(reason: CloseReason): void;
+  /** Ends the connection: cleanly, or at once without the queued bytes for a slow client. */
+  end(reason: CloseReason): void;
 }
 
 export interface SessionOptions {
   /** Chunks to send first (retry, snapshot or replay, status), in order. */
-  initial: readonly Uint8Array[];
+  greeting: readonly Uint8Array[];
   /** Bytes that may wait unsent for this client before it is dropped as too slow. */
   maxQueueBytes: number;
-  /** Events that may wait unsent (written while the socket never drained) before the same. */
+  /** Events that may wait unsent (written while the client never caught up) before the same. */
   maxQueueEvents: number;
   /** The stream's place under the limits, given back when it ends (before `onClose`). */
   ticket: StreamTicket | null;
   /** Runs exactly once, however the session ends. */
   onClose: (session: Session, reason: CloseReason) => void;
+}
+
+/**
+ * One client's open event stream, whatever carries it. A client that falls behind by more than
+ * `maxQueueBytes` or `maxQueueEvents` is dropped (it resumes by Last-Event-ID). The greeting (a replay
+ * can be up to HISTORY_LIMIT events) is not held against the bound: only what is written after it
+ * counts, so a client that resumes after a long gap is not dropped for its own replay. Every way a
+ * stream ends (client gone, a failed write, a slow reader, the server) goes through `close()`, which
+ * is safe to call any number of times and runs the cleanup once. A class, not closures: an open
+ * stream costs this object and its connection.
+ */
+export class Session {
+  readonly openedAt = Date.now();
+  closed = false;
+  private connection: Connection | null;
+  private options: SessionOptions | null;
+  /** Chunks written since the client last caught up with everything but the greeting. */
+  private unread = 0;
+  /** Bytes of the greeting that may still wait: all of it at first, then never more than waits at all. */
+  private greeting: number;
+
+  constructor(connection: Connection, options: SessionOptions) {
+    this.connection = connection;
+    this.options = options;
+    connection.bind(this);
+    for (const chunk of options.greeting) connection.write(chunk);
+    this.greeting = connection.buffered;
+    if (connection.gone) this.close('aborted');
+  }
+
+  /** Sends a pre-encoded chunk; a client that has left or fallen too far behind is closed instead. */
+  write(chunk: Uint8Array): void {
+    const { connection, options } = this;
+    if (!connection || !options) return;
+    if (connection.gone) {
+      this.close('write-failed');
+      return;
+    }
+    const waiting = connection.buffered;
+    this.greeting = Math.min(this.greeting, waiting);
+    const backlog = waiting - this.greeting;
+    this.unread = backlog === 0 ? 0 : this.unread + 1;
+    if (backlog > options.maxQueueBytes || this.unread > options.maxQueueEvents) {
+      this.close('slow-client');
+      return;
+    }
+    try {
+      connection.write(chunk);
+    } catch {
+      this.close('write-failed');
+    }
+  }
+
+  close(reason: CloseReason): void {
+    if (this.closed) return;
+    this.closed = true;
+    const { connection, options } = this;
+    this.connection = null;
+    this.options = null;
+    options?.ticket?.release();
+    connection?.end(reason);
+    options?.onClose(this, reason);
+  }
 }

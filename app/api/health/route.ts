@@ -1,4 +1,4 @@
-import { readHealth } from '@/lib/board/read-health';
+import { readHealth } from '@/lib/read-health';
 
 export const dynamic = 'force-dynamic';
 export const runtime = 'nodejs';

@@ -1,6 +1,7 @@
 import { readBoardJson } from '@/lib/board/read-board';
 import { parseCity } from '@/lib/cities/find-city';
 import { toErrorResponse } from '@/lib/errors';
+import { getServices } from '@/lib/services';
 
 export const dynamic = 'force-dynamic';
 
@@ -8,7 +9,7 @@ export const dynamic = 'force-dynamic';
 export async function GET(request: Request): Promise<Response> {
   try {
     const city = parseCity(new URL(request.url).searchParams.getAll('city'));
-    return new Response(await readBoardJson({ city: city.slug }), {
+    return new Response(await readBoardJson({ city: city.slug, boards: getServices().boards }), {
       headers: { 'Content-Type': 'application/json; charset=utf-8', 'Cache-Control': 'no-cache' },
     });
   } catch (error) {

@@ -1,5 +1,5 @@
-import { openBoardStream } from '@/lib/board/open-board-stream';
-import { toErrorResponse } from '@/lib/errors';
+import { getServices } from '@/lib/services';
+import { serveWebStream } from '@/lib/sse/serve-web-stream';
 
 export const dynamic = 'force-dynamic';
 export const runtime = 'nodejs';
@@ -8,12 +8,8 @@ export const runtime = 'nodejs';
 export const maxDuration = 300;
 
 /** The live board of one city as Server-Sent Events; see the README's API section. */
-export async function GET(request: Request): Promise<Response> {
-  try {
-    return await openBoardStream(request);
-  } catch (error) {
-    return toErrorResponse(error);
-  }
+export function GET(request: Request): Promise<Response> {
+  return serveWebStream(request, getServices());
 }
 
 /**

@@ -1,26 +1,33 @@
 import { describe, expect, it, vi } from 'vitest';
-import type { StreamTicket } from './admit-stream';
-import type { CloseReason, SessionOptions } from './session';
-import { WebStreamSession } from './web-stream-session';
+import type { StreamTicket } from './create-stream-admission';
+import { type CloseReason, Session, type SessionOptions } from './session';
+import { WebStreamConnection } from './web-stream-connection';
 
 const bytes = (n: number) => new Uint8Array(n).fill(0x61);
 
-function open(options: Partial<SessionOptions> & { signal?: AbortSignal } = {}) {
+/** A session over a web stream, as a route handler serves it; `initial` is its greeting. */
+function open({
+  signal,
+  initial = [],
+  ...options
+}: Partial<SessionOptions> & { signal?: AbortSignal; initial?: Uint8Array[] } = {}) {
   const release = vi.fn();
   const ticket: StreamTicket = { client: '127.0.0.1', release };
   const onClose = vi.fn<(session: unknown, reason: CloseReason) => void>();
-  const session = new WebStreamSession({
-    initial: [],
+  const connection = new WebStreamConnection(signal);
+  const session = new Session(connection, {
+    greeting: initial,
     maxQueueBytes: 1_000_000,
     maxQueueEvents: 1_000_000,
     ticket,
     onClose,
     ...options,
   });
-  return { session, release, onClose };
+  // The same object the session's owner hears about, with the stream the route handler returns.
+  return { session: Object.assign(session, { stream: connection.stream }), release, onClose };
 }
 
-describe('WebStreamSession', () => {
+describe('Session over a WebStreamConnection', () => {
   it('closes a reader that lets more than maxQueueBytes wait, once, as slow-client', async () => {
     const { session, release, onClose } = open({ maxQueueBytes: 100 });
     const reader = session.stream.getReader();

@@ -1,15 +1,31 @@
 import { describe, expect, it } from 'vitest';
-import { beginShutdown } from '@/lib/shutdown';
-import type { CloseReason, Session } from './session';
-import { closeAllSessions, countSessions, trackSession, untrackSession } from './session-ticker';
+import { createMetrics } from '@/lib/metrics/metrics';
+import { createSessionTicker } from './create-session-ticker';
+import type { CloseReason } from './session';
+
+let shuttingDown = false;
+const ticker = createSessionTicker({
+  heartbeatMs: 15_000,
+  maxDurationMs: 0,
+  retryMs: 1_000,
+  metrics: createMetrics(),
+  shuttingDown: () => shuttingDown,
+});
 
 const decoder = new TextDecoder();
+
+interface FakeSession {
+  openedAt: number;
+  readonly closed: boolean;
+  write(chunk: Uint8Array): void;
+  close(reason: CloseReason): void;
+}
 
 /** A session that records what it is sent and why it closed, and leaves the ticker when it closes. */
 function createFakeSession() {
   const sent: string[] = [];
   let closedBy: CloseReason | null = null;
-  const session: Session = {
+  const session: FakeSession = {
     openedAt: Date.now(),
     get closed() {
       return closedBy !== null;
@@ -20,7 +36,7 @@ function createFakeSession() {
     close(reason) {
       if (closedBy !== null) return;
       closedBy = reason;
-      untrackSession(session);
+      ticker.untrack(session);
     },
   };
   return { session, sent, closedBy: () => closedBy };
@@ -28,13 +44,13 @@ function createFakeSession() {
 
 const retryOf = (sent: string[]) => Number(/^retry: (\d+)\n\n$/.exec(sent.at(-1) ?? '')?.[1]);
 
-// In this order: the second test begins the process's shutdown, which cannot be undone.
+// In this order: the second test begins the shutdown.
 describe('session ticker at shutdown', () => {
   it('tells every stream to reconnect, each after a delay of its own, and ends it', () => {
     const fakes = Array.from({ length: 50 }, () => createFakeSession());
-    for (const fake of fakes) trackSession(fake.session);
-    expect(closeAllSessions({ spreadMs: 1_000 })).toBe(50);
-    expect(countSessions()).toBe(0);
+    for (const fake of fakes) ticker.track(fake.session);
+    expect(ticker.closeAll({ spreadMs: 1_000 })).toBe(50);
+    expect(ticker.count()).toBe(0);
     for (const { sent, closedBy } of fakes) {
       expect(closedBy()).toBe('shutdown');
       const retry = retryOf(sent);
@@ -49,15 +65,15 @@ describe('session ticker at shutdown', () => {
   });
 
   it('ends a stream opened after the shutdown began the same way, once its owner has opened it', async () => {
-    beginShutdown();
+    shuttingDown = true;
     const late = createFakeSession();
-    trackSession(late.session);
+    ticker.track(late.session);
     late.session.write(new TextEncoder().encode('data: greeting\n\n'));
     expect(late.closedBy()).toBeNull();
     await Promise.resolve();
     expect(late.closedBy()).toBe('shutdown');
     expect(late.sent[0]).toBe('data: greeting\n\n');
     expect(late.sent[1]).toMatch(/^event: reconnect\ndata: \{"reason":"shutdown","retryMs":\d+\}\n\n$/);
-    expect(countSessions()).toBe(0);
+    expect(ticker.count()).toBe(0);
   });
 });

@@ -2,19 +2,28 @@ import { afterEach, describe, expect, it, vi } from 'vitest';
 import type { HttpError } from '@/lib/errors';
 
 /**
- * A fresh process as far as admission goes: `env` is read once at import, and the counts, the
- * shutdown flag and the metrics live in process-wide singletons, so both are reset here.
+ * A fresh admission with these limits, its own metrics and shutdown flag. Modules are loaded afresh
+ * so the log reads `LOG_LEVEL` (read once at import) and its throttling starts empty.
  */
 async function load(settings: { STREAMS_PER_IP: string; STREAMS_MAX: string; LOG_LEVEL?: string }) {
   vi.resetModules();
-  delete (globalThis as { __nowShowing?: unknown }).__nowShowing;
-  vi.stubEnv('STREAMS_PER_IP', settings.STREAMS_PER_IP);
-  vi.stubEnv('STREAMS_MAX', settings.STREAMS_MAX);
   vi.stubEnv('LOG_LEVEL', settings.LOG_LEVEL ?? 'error');
-  const { admitStream, countAdmitted } = await import('./admit-stream');
-  const { beginShutdown } = await import('@/lib/shutdown');
-  const { metrics } = await import('@/lib/metrics/metrics');
+  const { createStreamAdmission } = await import('./create-stream-admission');
+  const { createMetrics } = await import('@/lib/metrics/metrics');
   const errors = await import('@/lib/errors');
+  const metrics = createMetrics();
+  let shuttingDown = false;
+  const admission = createStreamAdmission({
+    streamsPerIp: Number(settings.STREAMS_PER_IP),
+    streamsMax: Number(settings.STREAMS_MAX),
+    metrics,
+    shuttingDown: () => shuttingDown,
+  });
+  const admitStream = (client: string | null) => admission.admit(client);
+  const countAdmitted = () => admission.count();
+  const beginShutdown = () => {
+    shuttingDown = true;
+  };
   const rejected = async (reason: string) =>
     (await metrics.streamsRejected.get()).values.find((value) => value.labels.reason === reason)?.value ?? 0;
   /** The HttpError `admit` throws (of the freshly loaded class); fails the test if it admits. */
@@ -40,10 +49,9 @@ async function load(settings: { STREAMS_PER_IP: string; STREAMS_MAX: string; LOG
 afterEach(() => {
   vi.restoreAllMocks();
   vi.unstubAllEnvs();
-  delete (globalThis as { __nowShowing?: unknown }).__nowShowing;
 });
 
-describe('admitStream', () => {
+describe('createStreamAdmission', () => {
   it('answers the stream past STREAMS_PER_IP with a 429, Retry-After and a JSON reason', async () => {
     const { admitStream, rejected, refusal, toErrorResponse } = await load({
       STREAMS_PER_IP: '2',

@@ -1,8 +1,6 @@
 import 'server-only';
+import { getServices, type Services } from '@/lib/services';
 import { shuttingDownSince } from '@/lib/shutdown';
-import { countAdmitted } from '@/lib/sse/admit-stream';
-import { countSessions } from '@/lib/sse/session-ticker';
-import { getBus, listBoards } from './get-board';
 
 /**
  * What an operator (and a load balancer) needs to see. `ok` is false, and GET /api/health answers
@@ -11,8 +9,8 @@ import { getBus, listBoards } from './get-board';
  * it). A city whose Douban polls fail is still served (stale, with the last good board): that is
  * reported per city, not as the instance being down.
  */
-export function readHealth() {
-  const bus = getBus();
+export function readHealth(services: Services = getServices()) {
+  const { bus } = services.boards;
   const shuttingDown = shuttingDownSince();
   const redis = bus.state();
   const problems = [
@@ -24,9 +22,14 @@ export function readHealth() {
     problems,
     instance: bus.instance,
     shuttingDownSince: shuttingDown,
-    streams: countSessions(),
-    clients: countAdmitted().clients,
+    streams: services.ticker.count(),
+    clients: services.admission.count().clients,
     redis: { state: redis },
-    cities: listBoards().map((board) => board.health()),
+    cities: services.boards.feeds().map(({ city, board, poller }) => ({
+      ...board.health(),
+      streams: services.channel(city).size,
+      polling: poller.leader,
+      leader: poller.leader,
+    })),
   };
 }

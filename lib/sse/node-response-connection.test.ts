@@ -3,9 +3,9 @@ import { createServer, get, type IncomingMessage, type Server, type ServerRespon
 import { connect, type Socket } from 'node:net';
 import { setImmediate as turn } from 'node:timers/promises';
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
-import type { StreamTicket } from './admit-stream';
-import { NodeResponseSession } from './node-response-session';
-import type { CloseReason, SessionOptions } from './session';
+import type { StreamTicket } from './create-stream-admission';
+import { NodeResponseConnection } from './node-response-connection';
+import { type CloseReason, Session, type SessionOptions } from './session';
 
 const PORT = 4510;
 const chunk = (n: number) => new Uint8Array(n).fill(0x61);
@@ -35,18 +35,21 @@ afterAll(async () => {
 });
 
 /** Opens a session on the next request the server receives. */
-function sessionOnNextRequest(options: Partial<SessionOptions>) {
+function sessionOnNextRequest({
+  initial = [],
+  ...options
+}: Partial<SessionOptions> & { initial?: Uint8Array[] }) {
   const release = vi.fn();
   const ticket: StreamTicket = { client: '127.0.0.1', release };
   const onClose = vi.fn<(session: unknown, reason: CloseReason) => void>();
   let served: (response: ServerResponse) => void = () => {};
   const response = new Promise<ServerResponse>((resolve) => (served = resolve));
-  const session = new Promise<NodeResponseSession>((resolve) =>
+  const session = new Promise<Session>((resolve) =>
     pending.push((res) => {
       served(res);
       resolve(
-        new NodeResponseSession(res, {
-          initial: [],
+        new Session(new NodeResponseConnection(res), {
+          greeting: initial,
           maxQueueBytes: 1_000_000_000,
           maxQueueEvents: 1_000_000_000,
           ticket,
@@ -92,7 +95,7 @@ async function openReader() {
 }
 
 /** Writes 64 KB chunks until the session closes; bounded, yielding so the kernel can take its share. */
-async function writeUntilClosed(session: NodeResponseSession): Promise<number> {
+async function writeUntilClosed(session: Session): Promise<number> {
   for (let writes = 1; writes <= 4000; writes++) {
     session.write(chunk(64 * 1024));
     if (session.closed) return writes;
@@ -101,7 +104,7 @@ async function writeUntilClosed(session: NodeResponseSession): Promise<number> {
   throw new Error('the session never closed');
 }
 
-describe('NodeResponseSession', () => {
+describe('Session over a NodeResponseConnection', () => {
   it('closes a client that never reads once Node holds more than maxQueueBytes for it', async () => {
     const { session, release, onClose } = sessionOnNextRequest({ maxQueueBytes: 256 * 1024 });
     const client = openNonReader();

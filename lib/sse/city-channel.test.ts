@@ -1,11 +1,9 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import { createMemoryBus } from '@/lib/bus/create-memory-bus';
 import { UpstreamError } from '@/lib/douban/upstream-error';
 import { env } from '@/lib/env';
-import { countSessions, isTickerRunning } from '@/lib/sse/session-ticker';
 import type { Movie, NowPlayingPage } from '@/lib/types';
+import { createTestCity, type TestCity } from '@/test/create-test-city';
 import { makeMovie } from '@/test/make-movie';
-import { CityBoard } from './city-board';
 
 const movie = (id: string, score: number | null = 7) =>
   makeMovie(id, { score, stars: score === null ? null : 35 });
@@ -54,7 +52,7 @@ function setup(initial: Movie[] = [movie('1'), movie('2')]) {
     if (page instanceof Error) throw page;
     return page;
   });
-  const board = new CityBoard({ city: 'shanghai', bus: createMemoryBus(), fetchPage, saved: null });
+  const board = createTestCity({ fetchPage });
   return {
     board,
     fetchPage,
@@ -65,7 +63,7 @@ function setup(initial: Movie[] = [movie('1'), movie('2')]) {
 }
 
 /** Opens a stream and reads past retry, snapshot and status. */
-async function connect(board: CityBoard, lastEventId: number | null = null) {
+async function connect(board: TestCity, lastEventId: number | null = null) {
   const client = reader(board.openStream({ lastEventId }));
   const retry = await client.next();
   return { client, retry };
@@ -79,7 +77,7 @@ afterEach(() => {
   vi.useRealTimers();
 });
 
-describe('CityBoard', () => {
+describe('CityChannel over a CityBoard', () => {
   it('greets a new client with retry, a snapshot of the board and the upstream status', async () => {
     const { board } = setup();
     await board.refresh(1000);
@@ -206,12 +204,12 @@ describe('CityBoard', () => {
 
   it('forgets a client at once, and stops polling after the grace period once nobody watches', async () => {
     const { board, fetchPage } = setup();
-    const before = countSessions();
+    const { ticker } = board.services;
     const { client } = await connect(board);
-    expect(countSessions()).toBe(before + 1);
+    expect(ticker.count()).toBe(1);
     await client.cancel();
-    expect(countSessions()).toBe(before);
-    expect(isTickerRunning()).toBe(before > 0);
+    expect(ticker.count()).toBe(0);
+    expect(ticker.running()).toBe(false);
     expect(board.health()).toMatchObject({ streams: 0, polling: true });
     await vi.advanceTimersByTimeAsync(env.pollGraceMs + 1);
     expect(board.health().polling).toBe(false);

@@ -1,11 +1,9 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import { createMemoryBus } from '@/lib/bus/create-memory-bus';
 import { env } from '@/lib/env';
 import { encodeEvent } from '@/lib/sse/encode-event';
-import { countSessions, isTickerRunning } from '@/lib/sse/session-ticker';
 import type { NowPlayingPage } from '@/lib/types';
+import { createTestCity } from '@/test/create-test-city';
 import { makeMovie } from '@/test/make-movie';
-import { CityBoard } from './city-board';
 
 // Counts every SSE block the board encodes, while keeping the real encoder.
 vi.mock('@/lib/sse/encode-event', async (importOriginal) => {
@@ -17,12 +15,7 @@ const movie = (id: string, score: number) => makeMovie(id, { score });
 
 function createBoard() {
   let page: NowPlayingPage = { nowPlaying: [movie('1', 7), movie('2', 8)], upcoming: [] };
-  const board = new CityBoard({
-    city: 'shanghai',
-    bus: createMemoryBus(),
-    fetchPage: async () => page,
-    saved: null,
-  });
+  const board = createTestCity({ fetchPage: async () => page });
   return {
     board,
     serve: (next: NowPlayingPage) => {
@@ -61,14 +54,14 @@ describe('fan-out to many streams', () => {
 
   it('holds no session, timer or watcher once clients have come and gone three times over', async () => {
     const { board } = createBoard();
-    const before = countSessions();
+    const { ticker } = board.services;
     for (let round = 0; round < 3; round++) {
       const controllers = Array.from({ length: N }, () => new AbortController());
       const streams = controllers.map((controller) =>
         board.openStream({ lastEventId: null, signal: controller.signal }),
       );
       expect(board.health().streams).toBe(N);
-      expect(isTickerRunning()).toBe(true);
+      expect(ticker.running()).toBe(true);
       // Half leave by aborting their request, half by cancelling the stream.
       controllers.forEach((controller, index) => {
         if (index % 2 === 0) controller.abort();
@@ -76,8 +69,8 @@ describe('fan-out to many streams', () => {
       await Promise.all(streams.filter((_, index) => index % 2 === 1).map((stream) => stream.cancel()));
       expect(board.health().streams).toBe(0);
     }
-    expect(countSessions()).toBe(before);
-    expect(isTickerRunning()).toBe(before > 0);
+    expect(ticker.count()).toBe(0);
+    expect(ticker.running()).toBe(false);
     await vi.advanceTimersByTimeAsync(env.pollGraceMs + 1);
     expect(board.health().polling).toBe(false);
     expect(vi.getTimerCount()).toBe(0);

@@ -1,0 +1,107 @@
+import 'server-only';
+import { type Boards, createBoards } from '@/lib/board/create-boards';
+import type { Bus } from '@/lib/bus/bus';
+import { createMemoryBus } from '@/lib/bus/create-memory-bus';
+import { createRedisBus } from '@/lib/bus/create-redis-bus';
+import { fetchNowPlaying } from '@/lib/douban/fetch-now-playing';
+import { getSavedPage, type SavedPage } from '@/lib/douban/get-saved-page';
+import { env } from '@/lib/env';
+import { createMetrics, type Metrics } from '@/lib/metrics/metrics';
+import { shuttingDownSince } from '@/lib/shutdown';
+import { CityChannel } from '@/lib/sse/city-channel';
+import { createSessionTicker, type SessionTicker } from '@/lib/sse/create-session-ticker';
+import { createStreamAdmission, type StreamAdmission } from '@/lib/sse/create-stream-admission';
+import type { NowPlayingPage } from '@/lib/types';
+
+/** Everything that lives as long as the process: built once, by `createServices`, and only there. */
+export interface Services {
+  metrics: Metrics;
+  /** The boards and the bus they share (in memory, or Redis with REDIS_URL). */
+  boards: Boards;
+  /** The streams of a city (created on first use); `city` must be validated. */
+  channel(city: string): CityChannel;
+  ticker: SessionTicker;
+  admission: StreamAdmission;
+}
+
+/**
+ * The composition root: builds the metrics, the bus, the boards, the stream channels, the shared
+ * heartbeat and the stream limits from `env`, wired to each other. Tests build a fresh one with their
+ * own bus or Douban; the app uses the process's (`getServices`).
+ */
+export function createServices({
+  bus = createBus(),
+  fetchPage = (city) => fetchNowPlaying({ city }),
+  readSaved = getSavedPage,
+}: {
+  bus?: Bus;
+  fetchPage?: (city: string) => Promise<NowPlayingPage>;
+  readSaved?: (city: string) => SavedPage | null;
+} = {}): Services {
+  const metrics = createMetrics();
+  const shuttingDown = () => shuttingDownSince() !== null;
+  const boards = createBoards({ bus, metrics, fetchPage, readSaved });
+  const ticker = createSessionTicker({
+    heartbeatMs: env.sseHeartbeatMs,
+    maxDurationMs: env.sseMaxDurationMs,
+    retryMs: env.sseRetryMs,
+    metrics,
+    shuttingDown,
+  });
+  const admission = createStreamAdmission({
+    streamsPerIp: env.streamsPerIp,
+    streamsMax: env.streamsMax,
+    metrics,
+    shuttingDown,
+  });
+  const channels = new Map<string, CityChannel>();
+  return {
+    metrics,
+    boards,
+    channel(city) {
+      let channel = channels.get(city);
+      if (!channel) {
+        channel = new CityChannel({
+          feed: boards.feed(city),
+          metrics,
+          ticker,
+          retryMs: env.sseRetryMs,
+          maxQueueBytes: env.sseMaxQueueBytes,
+          maxQueueEvents: env.sseMaxQueueEvents,
+        });
+        channels.set(city, channel);
+      }
+      return channel;
+    },
+    ticker,
+    admission,
+  };
+}
+
+function createBus(): Bus {
+  if (!env.redisUrl) return createMemoryBus();
+  return createRedisBus({
+    url: env.redisUrl,
+    prefix: env.redisPrefix,
+    historyLimit: env.historyLimit,
+    leaseMs: Math.round(env.pollIntervalMs * 1.5),
+  });
+}
+
+const root = globalThis as typeof globalThis & { __nowShowingServices?: Services };
+
+/**
+ * The process's services, built on first use. Kept on globalThis because Next bundles each route
+ * separately, the production server bundles lib/ once more, and `next dev` re-evaluates modules on
+ * every edit: module state alone could exist several times, and the page and the stream route would
+ * then poll Douban separately.
+ */
+export function getServices(): Services {
+  root.__nowShowingServices ??= createServices();
+  return root.__nowShowingServices;
+}
+
+/** The process's services if anything has used them yet (shutdown must not open Redis to close it). */
+export function peekServices(): Services | null {
+  return root.__nowShowingServices ?? null;
+}

@@ -1,0 +1,147 @@
+import 'server-only';
+import { isIP } from 'node:net';
+import { HttpError } from '@/lib/errors';
+import { logThrottled } from '@/lib/log';
+import type { Metrics } from '@/lib/metrics/metrics';
+
+/** A stream's place under the limits, held from admission until the stream ends. */
+export interface StreamTicket {
+  readonly client: string | null;
+  /** Gives the place back; safe to call more than once. */
+  release(): void;
+}
+
+/** Admission of streams under the limits; one per process (see `getServices`). */
+export interface StreamAdmission {
+  /**
+   * Admits one more stream, or throws the answer that refuses it: 503 while the process shuts down
+   * or serves `streamsMax` streams already, 429 when the client IP holds `streamsPerIp`. Each refusal
+   * says why in JSON and when to come back (`Retry-After`, spread so refused clients do not return
+   * in step), and is counted. The place is taken at once, before any await, so a burst cannot slip
+   * past.
+   */
+  admit(client: string | null): StreamTicket;
+  /** Streams admitted and not yet ended, and how many clients (as counted for the limit) hold them. */
+  count(): { total: number; clients: number };
+}
+
+/**
+ * Clients are counted by address, except that an IPv6 address counts for its /64 (one host usually
+ * holds a whole /64 and could otherwise open `streamsPerIp` streams from each of its addresses), and
+ * every client whose address could not be read (`null`) shares one count: an unreadable
+ * `X-Forwarded-For` must not lift the limit. 0 turns either limit off.
+ */
+export function createStreamAdmission({
+  streamsPerIp,
+  streamsMax,
+  metrics,
+  shuttingDown,
+}: {
+  streamsPerIp: number;
+  streamsMax: number;
+  metrics: Metrics;
+  /** Whether the process is going away (then every stream is refused). */
+  shuttingDown: () => boolean;
+}): StreamAdmission {
+  const held: Held = { total: 0, byClient: new Map() };
+  const refuse = (client: string | null, { status, code, message, retryAfterS, headers = {} }: Refusal) => {
+    metrics.streamsRejected.labels(code).inc();
+    // One line per reason, not per client: a flood from many addresses must not flood the log.
+    logThrottled('info', 'stream-refused', `stream-refused:${code}`, { reason: code, client });
+    const retryAfter = String(retryAfterS + Math.floor(Math.random() * retryAfterS));
+    return new HttpError({
+      status,
+      code,
+      message,
+      details: { retryAfterSeconds: Number(retryAfter) },
+      headers: { 'Retry-After': retryAfter, ...headers },
+    });
+  };
+  return {
+    admit(client) {
+      if (shuttingDown()) {
+        // Connection: close, so the client's next try opens a new connection (to another instance,
+        // or to this one restarted) instead of coming back on this one. Under `next start` a stream
+        // ended at shutdown leaves its connection in keep-alive, where the reconnect lands, and Next
+        // waits for every connection to close before it exits.
+        throw refuse(client, {
+          status: 503,
+          code: 'shutting-down',
+          message: 'This server is restarting; try again in a moment.',
+          retryAfterS: 2,
+          headers: { Connection: 'close' },
+        });
+      }
+      if (streamsMax > 0 && held.total >= streamsMax) {
+        throw refuse(client, {
+          status: 503,
+          code: 'total-limit',
+          message: `This server is at its limit of ${streamsMax} open streams.`,
+          retryAfterS: 10,
+        });
+      }
+      const key = limitKeyOf(client);
+      const count = held.byClient.get(key) ?? 0;
+      if (streamsPerIp > 0 && count >= streamsPerIp) {
+        throw refuse(client, {
+          status: 429,
+          code: 'ip-limit',
+          message: `Your address already has ${streamsPerIp} open streams; close one and try again.`,
+          retryAfterS: 30,
+        });
+      }
+      held.total += 1;
+      held.byClient.set(key, count + 1);
+      return new Ticket(held, client, key);
+    },
+    count: () => ({ total: held.total, clients: held.byClient.size }),
+  };
+}
+
+interface Held {
+  total: number;
+  byClient: Map<string, number>;
+}
+
+interface Refusal {
+  status: number;
+  code: string;
+  message: string;
+  retryAfterS: number;
+  headers?: Record<string, string>;
+}
+
+// A class rather than an object with a closure: one small object per open stream, nothing more.
+class Ticket implements StreamTicket {
+  private released = false;
+
+  constructor(
+    private readonly held: Held,
+    readonly client: string | null,
+    private readonly key: string,
+  ) {}
+
+  release(): void {
+    if (this.released) return;
+    this.released = true;
+    const { held } = this;
+    held.total -= 1;
+    const left = (held.byClient.get(this.key) ?? 1) - 1;
+    if (left > 0) held.byClient.set(this.key, left);
+    else held.byClient.delete(this.key);
+  }
+}
+
+/** The count a client's streams go to: its IPv4 address, its IPv6 /64, or one shared `unknown`. */
+function limitKeyOf(client: string | null): string {
+  if (client === null) return 'unknown';
+  if (isIP(client) !== 6) return client;
+  const [head = '', tail] = (client.split('%')[0] ?? '').split('::');
+  const headGroups = head ? head.split(':') : [];
+  const tailGroups = tail ? tail.split(':') : [];
+  // An embedded IPv4 tail (`::ffff:1.2.3.4`) stands for two groups, always among the last four.
+  const tailSize = tailGroups.reduce((size, group) => size + (group.includes('.') ? 2 : 1), 0);
+  const zeros = tail === undefined ? [] : Array<string>(8 - headGroups.length - tailSize).fill('0');
+  const groups = [...headGroups, ...zeros, ...tailGroups].slice(0, 4);
+  return `${groups.map((group) => Number.parseInt(group, 16).toString(16)).join(':')}::/64`;
+}
