@@ -5,8 +5,8 @@ import { env } from '@/lib/env';
 import { logEvent } from '@/lib/log';
 import { metrics } from '@/lib/metrics/metrics';
 import type { BoardSnapshot, BoardSource, BoardStatus, BoardUpdate, NowPlayingPage } from '@/lib/types';
-import { applyMovieDiff, orderOf, sameOrder } from './apply-movie-diff';
-import { diffMovies, isEmptyDiff } from './diff-movies';
+import { diffBoards } from './diff-boards';
+import { isEmptyDiff } from './diff-movies';
 import { createPageJudge } from './judge-page';
 
 /** What the polling side needs of a city's board. */
@@ -76,14 +76,7 @@ export function createBoardPoll({
   const publishPage = async (page: NowPlayingPage, fetchedAt: string) => {
     const current = board.view();
     const wasLive = current.source === 'douban';
-    const diff = diffMovies(
-      [...current.page.nowPlaying, ...current.page.upcoming],
-      [...page.nowPlaying, ...page.upcoming],
-    );
-    // Douban's order, sent only when applying the change alone would not give it.
-    const order = sameOrder(orderOf(applyMovieDiff(current.page, diff)), orderOf(page))
-      ? undefined
-      : orderOf(page);
+    const { order, ...diff } = diffBoards(current.page, page);
     if (wasLive && isEmptyDiff(diff) && !order) {
       board.touch({ fetchedAt });
       return;
