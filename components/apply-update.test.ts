@@ -1,6 +1,9 @@
 import { describe, expect, it } from 'vitest';
-import type { BoardSnapshot } from '@/lib/types';
+import { applyMovieDiff } from '@/lib/board/apply-movie-diff';
+import { diffBoards } from '@/lib/board/diff-boards';
+import type { BoardSnapshot, BoardUpdate } from '@/lib/types';
 import { makeMovie } from '@/test/make-movie';
+import { makeRandomBoards } from '@/test/make-random-boards';
 import { applyUpdate } from './apply-update';
 import { arrangeMovies } from './arrange-movies';
 import { describeChanges } from './describe-changes';
@@ -113,5 +116,29 @@ describe('applyUpdate with an order', () => {
       update({ added: [movie('4')], order: { nowPlaying: ['2', '4', '1', '3'], upcoming: ['9'] } }),
     );
     expect(after.nowPlaying.map((m) => m.id)).toEqual(['2', '4', '1', '3']);
+  });
+});
+
+describe('applyUpdate over random boards', () => {
+  it("gives the server's lists, in Douban's order, and keeps the objects of unchanged movies", () => {
+    // The browser holds the server's snapshot and receives the update as JSON, `order` left out or not.
+    const wire = <T>(value: T): T => JSON.parse(JSON.stringify(value));
+    for (let seed = 1; seed <= 5_000; seed += 1) {
+      const { before, after } = makeRandomBoards(seed);
+      const diff = diffBoards(before, after);
+      const shown: BoardSnapshot = wire({ ...board(), ...before });
+      const event: BoardUpdate = wire({ city: 'shanghai', version: 11, fetchedAt: 'now', ...diff });
+      const next = applyUpdate(shown, event);
+
+      const lists = { nowPlaying: next.nowPlaying, upcoming: next.upcoming };
+      expect(lists, `seed ${seed}`).toStrictEqual(applyMovieDiff(before, diff));
+      expect(lists, `seed ${seed}`).toStrictEqual(after);
+      expect(next).toMatchObject({ city: 'shanghai', version: 11, fetchedAt: 'now', stale: false });
+      const changed = new Set([...event.added, ...event.updated].map((m) => m.id));
+      const held = new Map([...shown.nowPlaying, ...shown.upcoming].map((m) => [m.id, m]));
+      for (const m of [...next.nowPlaying, ...next.upcoming]) {
+        if (!changed.has(m.id)) expect(m, `seed ${seed}, movie ${m.id}`).toBe(held.get(m.id));
+      }
+    }
   });
 });

@@ -1,17 +1,15 @@
-import 'server-only';
-import type { BoardOrder, Movie, NowPlayingPage } from '@/lib/types';
-import type { MovieDiff } from './diff-movies';
+// No `server-only`: browsers apply `update` events with this same function (components/apply-update.ts),
+// so the server's decision to leave `order` out (diffBoards) holds for their copy of the board too.
+import type { Movie, NowPlayingPage } from '@/lib/types';
+import type { BoardDiff } from './diff-boards';
 
 /**
- * The board after a diff, the same on every instance that applies it: updated movies stay in place
- * (unless they moved to the other list), removed ones go, and added or moved movies lead their list,
- * in the diff's order; then, when the diff carries Douban's `order`, each list takes that order.
- * Browsers apply updates the same way (components/apply-update.ts).
+ * The board after a diff, the same on every instance and in every browser that applies it: unchanged
+ * movies keep their object (memoized cards skip rendering), updated ones stay in place unless they
+ * moved to the other list, removed ones go, and added or moved movies lead their list, in the diff's
+ * order (`updated` before `added`); then, when the diff carries Douban's `order`, each list takes it.
  */
-export function applyMovieDiff(
-  page: NowPlayingPage,
-  diff: MovieDiff & { order?: BoardOrder },
-): NowPlayingPage {
+export function applyMovieDiff(page: NowPlayingPage, diff: BoardDiff): NowPlayingPage {
   const changed = new Map<string, Movie>();
   for (const movie of diff.updated) changed.set(movie.id, movie);
   for (const movie of diff.added) changed.set(movie.id, movie);
@@ -39,19 +37,6 @@ export function applyMovieDiff(
     nowPlaying: sortBy(next.nowPlaying, diff.order.nowPlaying),
     upcoming: sortBy(next.upcoming, diff.order.upcoming),
   };
-}
-
-/** The ids of each list, to compare a board's order with Douban's. */
-export function orderOf(page: NowPlayingPage): BoardOrder {
-  return {
-    nowPlaying: page.nowPlaying.map((movie) => movie.id),
-    upcoming: page.upcoming.map((movie) => movie.id),
-  };
-}
-
-export function sameOrder(a: BoardOrder, b: BoardOrder): boolean {
-  const same = (x: string[], y: string[]) => x.length === y.length && x.every((id, index) => id === y[index]);
-  return same(a.nowPlaying, b.nowPlaying) && same(a.upcoming, b.upcoming);
 }
 
 function sortBy(list: Movie[], ids: string[]): Movie[] {

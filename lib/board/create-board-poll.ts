@@ -5,10 +5,10 @@ import { env } from '@/lib/env';
 import { logEvent } from '@/lib/log';
 import type { Metrics } from '@/lib/metrics/metrics';
 import type { BoardSnapshot, BoardStatus, BoardUpdate, NowPlayingPage } from '@/lib/types';
-import { applyMovieDiff, orderOf, sameOrder } from './apply-movie-diff';
 import type { CityBoard } from './city-board';
 import type { BoardSync } from './create-board-sync';
-import { diffMovies, isEmptyDiff } from './diff-movies';
+import { diffBoards } from './diff-boards';
+import { isEmptyDiff } from './diff-movies';
 import { createPageJudge } from './judge-page';
 
 /**
@@ -67,14 +67,7 @@ export function createBoardPoll({
   const publishPage = async (page: NowPlayingPage, fetchedAt: string) => {
     const current = board.view();
     const wasLive = current.source === 'douban';
-    const diff = diffMovies(
-      [...current.page.nowPlaying, ...current.page.upcoming],
-      [...page.nowPlaying, ...page.upcoming],
-    );
-    // Douban's order, sent only when applying the change alone would not give it.
-    const order = sameOrder(orderOf(applyMovieDiff(current.page, diff)), orderOf(page))
-      ? undefined
-      : orderOf(page);
+    const { order, ...diff } = diffBoards(current.page, page);
     if (wasLive && isEmptyDiff(diff) && !order) {
       board.confirm({ fetchedAt });
       return;

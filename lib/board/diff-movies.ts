@@ -1,4 +1,3 @@
-import 'server-only';
 import type { Movie } from '@/lib/types';
 
 export interface MovieDiff {
@@ -8,9 +7,9 @@ export interface MovieDiff {
 }
 
 /**
- * What changed between two boards, by Douban id: movies that appeared, movies with any field changed
- * (a score, a vote count, a move from upcoming to now playing), and the ids that disappeared. Order
- * follows `next`, so clients can insert new movies where Douban lists them.
+ * What changed between two lists of movies, by Douban id: movies that appeared, movies with any field
+ * changed (a score, a vote count, a move from upcoming to now playing), and the ids that disappeared.
+ * `added` and `updated` follow `next`'s order. Where each list's order changed is `diffBoards`' concern.
  */
 export function diffMovies(previous: readonly Movie[], next: readonly Movie[]): MovieDiff {
   const before = new Map(previous.map((movie) => [movie.id, movie]));
@@ -25,6 +24,7 @@ export function diffMovies(previous: readonly Movie[], next: readonly Movie[]): 
   return { added, updated, removed: [...before.keys()] };
 }
 
+/** Whether a diff changes no movie (Douban's order may still have changed: see `diffBoards`). */
 export function isEmptyDiff(diff: MovieDiff): boolean {
   return diff.added.length === 0 && diff.updated.length === 0 && diff.removed.length === 0;
 }

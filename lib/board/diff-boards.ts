@@ -1,0 +1,30 @@
+import type { BoardOrder, NowPlayingPage } from '@/lib/types';
+import { applyMovieDiff } from './apply-movie-diff';
+import { diffMovies, type MovieDiff } from './diff-movies';
+import { orderOf } from './order-of';
+
+/** The part of an `update` event that changes the movies: what `applyMovieDiff` applies. */
+export interface BoardDiff extends MovieDiff {
+  /** Douban's order of each list, present exactly when applying the rest would not give it. */
+  order?: BoardOrder;
+}
+
+/**
+ * What an `update` must carry to turn `previous` into `next`, both lists in Douban's order. `order`
+ * is left out when applying the movie diff alone already gives `next`'s order (most polls: a score
+ * moves, a film opens and leads its list), and sent otherwise (a reorder, a film listed mid-list).
+ * The decision holds for browsers too because they apply updates with the same `applyMovieDiff`.
+ */
+export function diffBoards(previous: NowPlayingPage, next: NowPlayingPage): BoardDiff {
+  const diff = diffMovies(
+    [...previous.nowPlaying, ...previous.upcoming],
+    [...next.nowPlaying, ...next.upcoming],
+  );
+  const order = orderOf(next);
+  return sameOrder(orderOf(applyMovieDiff(previous, diff)), order) ? diff : { ...diff, order };
+}
+
+function sameOrder(a: BoardOrder, b: BoardOrder): boolean {
+  const same = (x: string[], y: string[]) => x.length === y.length && x.every((id, index) => id === y[index]);
+  return same(a.nowPlaying, b.nowPlaying) && same(a.upcoming, b.upcoming);
+}
