@@ -1,10 +1,20 @@
 import 'server-only';
 
+// The same in every bundle of lib/ (Next's routes and the production server each have one): an
+// HttpError thrown by one bundle's services is answered as such by another's route.
+const brand = Symbol.for('now-showing.HttpError');
+
 /**
  * An error a user's request caused, with the HTTP status and a machine-readable code the route
  * answers with. Anything else thrown in a route is a bug and becomes a 500.
  */
 export class HttpError extends Error {
+  /** `instanceof` by brand, not by class: the process holds one class per bundle. */
+  static [Symbol.hasInstance](value: unknown): boolean {
+    return typeof value === 'object' && value !== null && brand in value;
+  }
+
+  readonly [brand] = true;
   readonly status: number;
   readonly code: string;
   readonly details: Record<string, unknown>;

@@ -1,7 +1,7 @@
 // No `server-only`: browsers apply `update` events with this same function (components/apply-update.ts),
 // so the server's decision to leave `order` out (diffBoards) holds for their copy of the board too.
 import type { Movie, NowPlayingPage } from '@/lib/types';
-import type { BoardDiff } from './diff-boards';
+import type { BoardDiff } from './diff-movies';
 
 /**
  * The board after a diff, the same on every instance and in every browser that applies it: unchanged

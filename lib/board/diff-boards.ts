@@ -1,13 +1,7 @@
 import type { BoardOrder, NowPlayingPage } from '@/lib/types';
 import { applyMovieDiff } from './apply-movie-diff';
-import { diffMovies, type MovieDiff } from './diff-movies';
+import { type BoardDiff, diffMovies } from './diff-movies';
 import { orderOf } from './order-of';
-
-/** The part of an `update` event that changes the movies: what `applyMovieDiff` applies. */
-export interface BoardDiff extends MovieDiff {
-  /** Douban's order of each list, present exactly when applying the rest would not give it. */
-  order?: BoardOrder;
-}
 
 /**
  * What an `update` must carry to turn `previous` into `next`, both lists in Douban's order. `order`

@@ -1,9 +1,15 @@
-import type { Movie } from '@/lib/types';
+import type { BoardOrder, Movie } from '@/lib/types';
 
 export interface MovieDiff {
   added: Movie[];
   updated: Movie[];
   removed: string[];
+}
+
+/** The part of an `update` event that changes the movies: what `applyMovieDiff` applies. */
+export interface BoardDiff extends MovieDiff {
+  /** Douban's order of each list, present exactly when applying the rest would not give it. */
+  order?: BoardOrder;
 }
 
 /**

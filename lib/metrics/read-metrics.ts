@@ -1,8 +1,8 @@
 import 'server-only';
 import { createHash, timingSafeEqual } from 'node:crypto';
+import type { Registry } from 'prom-client';
 import { env } from '@/lib/env';
 import { HttpError } from '@/lib/errors';
-import { getServices } from '@/lib/services';
 
 const digest = (text: string) => createHash('sha256').update(text).digest();
 const expected = env.metricsToken ? digest(`Bearer ${env.metricsToken}`) : null;
@@ -12,7 +12,13 @@ const expected = env.metricsToken ? digest(`Bearer ${env.metricsToken}`) : null;
  * that sends it (`Authorization: Bearer …`) gets an answer; the comparison takes the same time
  * whatever the guess (both sides hashed to one length first).
  */
-export async function readMetrics(authorization: string | null): Promise<Response> {
+export async function readMetrics({
+  authorization,
+  registry,
+}: {
+  authorization: string | null;
+  registry: Registry;
+}): Promise<Response> {
   if (expected && !timingSafeEqual(digest(authorization ?? ''), expected)) {
     throw new HttpError({
       status: 401,
@@ -21,7 +27,6 @@ export async function readMetrics(authorization: string | null): Promise<Respons
       headers: { 'WWW-Authenticate': 'Bearer realm="metrics"' },
     });
   }
-  const { registry } = getServices().metrics;
   return new Response(await registry.metrics(), {
     headers: { 'Content-Type': registry.contentType, 'Cache-Control': 'no-store' },
   });

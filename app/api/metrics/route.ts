@@ -1,5 +1,6 @@
 import { toErrorResponse } from '@/lib/errors';
 import { readMetrics } from '@/lib/metrics/read-metrics';
+import { getServices } from '@/lib/services';
 
 export const dynamic = 'force-dynamic';
 export const runtime = 'nodejs';
@@ -7,7 +8,10 @@ export const runtime = 'nodejs';
 /** GET /api/metrics: every metric of this process in Prometheus' text format (see the README). */
 export async function GET(request: Request): Promise<Response> {
   try {
-    return await readMetrics(request.headers.get('authorization'));
+    return await readMetrics({
+      authorization: request.headers.get('authorization'),
+      registry: getServices().metrics.registry,
+    });
   } catch (error) {
     return toErrorResponse(error);
   }

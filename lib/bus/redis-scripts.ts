@@ -1,0 +1,38 @@
+import 'server-only';
+
+// The Lua scripts of the Redis bus: each runs atomically in Redis, so the check and the write it
+// guards cannot interleave with another instance's.
+
+// Take the lease if free, renew it if ours; answer the cluster's last poll time, or nil if not ours.
+export const acquireScript = `
+local holder = redis.call('GET', KEYS[1])
+if holder == ARGV[1] then redis.call('PEXPIRE', KEYS[1], ARGV[2])
+elseif not holder then redis.call('SET', KEYS[1], ARGV[1], 'PX', ARGV[2])
+else return false end
+return redis.call('GET', KEYS[2]) or ''`;
+
+export const releaseScript = `
+if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('DEL', KEYS[1]) end
+return 0`;
+
+// One sequence per city, never below the clock or the caller's version, so ids only grow.
+export const nextVersionScript = `
+local n = math.max(tonumber(redis.call('GET', KEYS[1]) or '0') + 1, tonumber(ARGV[1]), tonumber(ARGV[2]) + 1)
+redis.call('SET', KEYS[1], string.format('%d', n))
+return string.format('%d', n)`;
+
+// Fenced by the lease and by the board's head: an instance that lost the lease, or whose board is
+// behind the stored one, cannot write (an update applies only on top of the version it follows).
+// State, history and the fan-out change together or not at all.
+export const publishScript = `
+if redis.call('GET', KEYS[1]) ~= ARGV[1] then return 0 end
+if ARGV[4] == 'status' then redis.call('SET', KEYS[4], ARGV[5])
+else
+  local head = redis.call('GET', KEYS[5])
+  if ARGV[7] ~= '' and head and head ~= ARGV[7] then return 0 end
+  redis.call('SET', KEYS[5], ARGV[8])
+  redis.call('SET', KEYS[2], ARGV[5])
+  redis.call('XADD', KEYS[3], 'MAXLEN', '~', ARGV[6], '*', 'm', ARGV[3])
+end
+redis.call('PUBLISH', ARGV[2], ARGV[3])
+return 1`;
