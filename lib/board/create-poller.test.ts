@@ -1,5 +1,6 @@
-import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import type { Lease } from '@/lib/bus/bus';
+import { useFakeTimersInEachTest } from '@/test/use-fake-timers';
 import { createPoller } from './create-poller';
 
 const interval = 1_000;
@@ -49,13 +50,7 @@ function startPoller(lease: Lease) {
   return { poller, polls };
 }
 
-beforeEach(() => {
-  vi.useFakeTimers();
-});
-
-afterEach(() => {
-  vi.useRealTimers();
-});
+useFakeTimersInEachTest();
 
 describe('createPoller with a lease', () => {
   it('lets only the holder poll, once per interval, however many instances watch', async () => {

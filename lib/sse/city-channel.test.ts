@@ -1,9 +1,10 @@
-import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { UpstreamError } from '@/lib/douban/upstream-error';
 import { env } from '@/lib/env';
 import type { Movie, NowPlayingPage } from '@/lib/types';
 import { createTestCity, type TestCity } from '@/test/create-test-city';
 import { makeMovie } from '@/test/make-movie';
+import { useFakeTimersInEachTest } from '@/test/use-fake-timers';
 
 const movie = (id: string, score: number | null = 7) =>
   makeMovie(id, { score, stars: score === null ? null : 35 });
@@ -69,13 +70,7 @@ async function connect(board: TestCity, lastEventId: number | null = null) {
   return { client, retry };
 }
 
-beforeEach(() => {
-  vi.useFakeTimers();
-});
-
-afterEach(() => {
-  vi.useRealTimers();
-});
+useFakeTimersInEachTest();
 
 describe('CityChannel over a CityBoard', () => {
   it('greets a new client with retry, a snapshot of the board and the upstream status', async () => {

@@ -1,9 +1,10 @@
-import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { beforeEach, describe, expect, it, vi } from 'vitest';
 import { env } from '@/lib/env';
 import { encodeEvent } from '@/lib/sse/encode-event';
 import type { NowPlayingPage } from '@/lib/types';
 import { createTestCity } from '@/test/create-test-city';
 import { makeMovie } from '@/test/make-movie';
+import { useFakeTimersInEachTest } from '@/test/use-fake-timers';
 
 // Counts every SSE block the board encodes, while keeping the real encoder.
 vi.mock('@/lib/sse/encode-event', async (importOriginal) => {
@@ -26,13 +27,10 @@ function createBoard() {
 
 const N = 2_000;
 
-beforeEach(() => {
-  vi.useFakeTimers();
-  vi.mocked(encodeEvent).mockClear();
-});
+useFakeTimersInEachTest();
 
-afterEach(() => {
-  vi.useRealTimers();
+beforeEach(() => {
+  vi.mocked(encodeEvent).mockClear();
 });
 
 describe('fan-out to many streams', () => {
