@@ -1,6 +1,6 @@
 import { describe, expect, it, vi } from 'vitest';
 import type { Lease } from '@/lib/bus/bus';
-import { useFakeTimersInEachTest } from '@/test/use-fake-timers';
+import { runEachTestOnFakeTimers } from '@/test/run-each-test-on-fake-timers';
 import { createPoller } from './create-poller';
 
 const interval = 1_000;
@@ -50,7 +50,7 @@ function startPoller(lease: Lease) {
   return { poller, polls };
 }
 
-useFakeTimersInEachTest();
+runEachTestOnFakeTimers();
 
 describe('createPoller with a lease', () => {
   it('lets only the holder poll, once per interval, however many instances watch', async () => {

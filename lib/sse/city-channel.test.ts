@@ -4,7 +4,7 @@ import { env } from '@/lib/env';
 import type { Movie, NowPlayingPage } from '@/lib/types';
 import { createTestCity, type TestCity } from '@/test/create-test-city';
 import { makeMovie } from '@/test/make-movie';
-import { useFakeTimersInEachTest } from '@/test/use-fake-timers';
+import { runEachTestOnFakeTimers } from '@/test/run-each-test-on-fake-timers';
 
 const movie = (id: string, score: number | null = 7) =>
   makeMovie(id, { score, stars: score === null ? null : 35 });
@@ -70,7 +70,7 @@ async function connect(board: TestCity, lastEventId: number | null = null) {
   return { client, retry };
 }
 
-useFakeTimersInEachTest();
+runEachTestOnFakeTimers();
 
 describe('CityChannel over a CityBoard', () => {
   it('greets a new client with retry, a snapshot of the board and the upstream status', async () => {

@@ -4,7 +4,7 @@ import { encodeEvent } from '@/lib/sse/encode-event';
 import type { NowPlayingPage } from '@/lib/types';
 import { createTestCity } from '@/test/create-test-city';
 import { makeMovie } from '@/test/make-movie';
-import { useFakeTimersInEachTest } from '@/test/use-fake-timers';
+import { runEachTestOnFakeTimers } from '@/test/run-each-test-on-fake-timers';
 
 // Counts every SSE block the board encodes, while keeping the real encoder.
 vi.mock('@/lib/sse/encode-event', async (importOriginal) => {
@@ -27,7 +27,7 @@ function createBoard() {
 
 const N = 2_000;
 
-useFakeTimersInEachTest();
+runEachTestOnFakeTimers();
 
 beforeEach(() => {
   vi.mocked(encodeEvent).mockClear();
