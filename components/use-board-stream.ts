@@ -2,6 +2,8 @@
 
 import { useEffect, useRef, useState } from 'react';
 import { useSWRConfig } from 'swr';
+import type * as z from 'zod/mini';
+import { boardSnapshotSchema, boardStatusSchema, boardUpdateSchema } from '@/lib/schema/board';
 import type { BoardSnapshot, BoardStatus, BoardUpdate } from '@/lib/types';
 import { applyUpdate } from './apply-update';
 import { boardKey } from './board-key';
@@ -18,13 +20,27 @@ function backoffDelay(attempt: number): number {
   return ceiling / 2 + Math.random() * (ceiling / 2);
 }
 
-function parse<T extends { city: string }>(event: Event, city: string): T | null {
+/**
+ * An event's data checked with the schema the server's own boundaries use (lib/schema/board.ts), and
+ * for this city; `null` (the event is ignored) when it does not fit.
+ */
+function parse<T extends { city: string }>({
+  schema,
+  event,
+  city,
+}: {
+  schema: z.ZodMiniType<T>;
+  event: Event;
+  city: string;
+}): T | null {
+  let value: unknown;
   try {
-    const value = JSON.parse((event as MessageEvent<string>).data) as T;
-    return value && value.city === city ? value : null;
+    value = JSON.parse((event as MessageEvent<string>).data);
   } catch {
     return null;
   }
+  const parsed = schema.safeParse(value);
+  return parsed.success && parsed.data.city === city ? parsed.data : null;
 }
 
 /**
@@ -71,14 +87,14 @@ export function useBoardStream({
     const current = (cached: BoardSnapshot | undefined) => cached ?? latest.current.board;
 
     const onSnapshotEvent = (event: Event) => {
-      const snapshot = parse<BoardSnapshot>(event, city);
+      const snapshot = parse({ schema: boardSnapshotSchema, event, city });
       if (!snapshot) return;
       version = snapshot.version;
       latest.current.onReset();
       void mutate(key, snapshot, { revalidate: false });
     };
     const onUpdateEvent = async (event: Event) => {
-      const update = parse<BoardUpdate>(event, city);
+      const update = parse({ schema: boardUpdateSchema, event, city });
       if (!update) return;
       let before: BoardSnapshot | undefined;
       await mutate<BoardSnapshot>(
@@ -96,7 +112,7 @@ export function useBoardStream({
       latest.current.onUpdate(before, update);
     };
     const onStatusEvent = (event: Event) => {
-      const next = parse<BoardStatus>(event, city);
+      const next = parse({ schema: boardStatusSchema, event, city });
       if (next) setStatus(next);
     };
 

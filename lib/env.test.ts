@@ -63,4 +63,18 @@ describe('readEnv', () => {
     }
     expect(() => readEnv({ DOUBAN_BASE_URL: 'ftp://x' })).toThrow(/DOUBAN_BASE_URL/);
   });
+
+  it('names a secret that is bad without printing it, and each bad variable once', () => {
+    let message = '';
+    try {
+      readEnv({ REDIS_URL: 'http://user:hunter2@cache', METRICS_TOKEN: 'hunter2', STREAMS_MAX: '-1.5' });
+    } catch (error) {
+      message = (error as Error).message;
+    }
+    expect(message).toContain('REDIS_URL');
+    expect(message).toContain('METRICS_TOKEN');
+    expect(message).not.toContain('hunter2');
+    // -1.5 is neither whole nor ≥ 0: still one line.
+    expect(message.match(/STREAMS_MAX/g)).toHaveLength(1);
+  });
 });

@@ -1,4 +1,5 @@
 import 'server-only';
+import * as z from 'zod/mini';
 
 /**
  * Every setting the server reads, from `process.env`, read and validated once. `.env.example`
@@ -64,87 +65,135 @@ export interface Env {
   logLevel: 'debug' | 'info' | 'warn' | 'error';
 }
 
-type Reader = (name: string, fallback: number, check: (n: number) => boolean) => number;
+/** A number that is an integer of at least `min`. */
+const atLeast = (min: number) => z.int().check(z.gte(min));
+/** A number variable: `Number()` of its text (so "1e3" and "0x10" read as before), then `schema`. */
+const number = (schema: z.ZodMiniNumber<number>, fallback: number) =>
+  z._default(z.pipe(z.string(), z.pipe(z.transform(Number), schema)), fallback);
+/** A text variable that must match `pattern`; `why` completes "NAME=value …" in the error. */
+const matching = (pattern: RegExp, why: string) => z.string().check(z.regex(pattern, why));
+/** Trailing slashes go: "http://127.0.0.1:4010/" is the base "http://127.0.0.1:4010". */
+const withoutTrailingSlash = z.transform((value: string) => value.replace(/\/+$/, ''));
+
+function isHttpUrl(value: string): boolean {
+  try {
+    const { protocol } = new URL(value);
+    return protocol === 'http:' || protocol === 'https:';
+  } catch {
+    return false;
+  }
+}
+
+/**
+ * Every variable, by its name: a missing or blank one takes its default (or null); each error
+ * message completes "NAME=value" (see `readEnv`).
+ */
+const envSchema = z.object({
+  DOUBAN_BASE_URL: z._default(
+    z.pipe(
+      z.pipe(z.string(), withoutTrailingSlash),
+      z.string().check(z.refine(isHttpUrl, 'is not an http(s) URL')),
+    ),
+    'https://movie.douban.com',
+  ),
+  DOUBAN_COOKIE: z.optional(z.string()),
+  DOUBAN_TIMEOUT_MS: number(atLeast(100), 10_000),
+  DOUBAN_IMAGE_ORIGIN: z.optional(
+    z.pipe(
+      z.pipe(z.string(), withoutTrailingSlash),
+      z
+        .string()
+        .check(
+          z.refine(
+            (origin) => origin === '' || /^https?:\/\/[^/?#]+$/.test(origin),
+            'is not an origin like http://127.0.0.1:4010',
+          ),
+        ),
+    ),
+  ),
+  POLL_INTERVAL_MS: number(atLeast(100), 60_000),
+  POLL_JITTER: number(z.number().check(z.gte(0), z.lt(1)), 0.1),
+  POLL_BACKOFF_MAX_MS: number(atLeast(100), 15 * 60_000),
+  POLL_GRACE_MS: number(atLeast(0), 60_000),
+  SSE_HEARTBEAT_MS: number(atLeast(100), 15_000),
+  SSE_RETRY_MS: number(atLeast(0), 3_000),
+  SSE_MAX_DURATION_MS: number(atLeast(0), 0),
+  SSE_MAX_QUEUE_BYTES: number(atLeast(1024), 1024 * 1024),
+  SSE_MAX_QUEUE_EVENTS: number(atLeast(1), 200),
+  STREAMS_PER_IP: number(atLeast(0), 20),
+  STREAMS_MAX: number(atLeast(0), 20_000),
+  TRUST_PROXY: number(z.int().check(z.gte(0), z.lte(10)), 0),
+  SUSPICIOUS_DROP_RATIO: number(z.number().check(z.gte(0), z.lt(1)), 0.5),
+  SUSPICIOUS_CONFIRM_POLLS: number(atLeast(1), 3),
+  SHUTDOWN_TIMEOUT_MS: number(atLeast(0), 10_000),
+  POSTER_CACHE_BYTES: number(atLeast(0), 32 * 1024 * 1024),
+  HISTORY_LIMIT: number(atLeast(1), 200),
+  DEFAULT_CITY: z._default(matching(/^[a-z0-9]{1,40}$/, 'is not a city slug'), 'shanghai'),
+  REDIS_URL: z.optional(matching(/^rediss?:\/\/\S+$/, 'is not a redis:// or rediss:// URL')),
+  REDIS_PREFIX: z._default(matching(/^[\w:.-]{1,50}$/, 'is not valid'), 'nowshowing:'),
+  METRICS_TOKEN: z.optional(
+    matching(/^[\x21-\x7e]{16,200}$/, 'must be 16 to 200 printable characters without spaces'),
+  ),
+  LOG_LEVEL: z._default(
+    z.enum(['debug', 'info', 'warn', 'error'], 'is not one of debug, info, warn, error'),
+    'info',
+  ),
+});
+
+type EnvName = keyof typeof envSchema.shape;
+
+/** Secrets: their errors name the variable, never its value. */
+const SECRETS = new Set<EnvName>(['DOUBAN_COOKIE', 'REDIS_URL', 'METRICS_TOKEN']);
 
 /** Reads and validates settings from `source`; exported for tests, everything else imports `env`. */
 export function readEnv(source: Record<string, string | undefined>): Env {
-  const problems: string[] = [];
-  const number: Reader = (name, fallback, check) => {
-    const raw = source[name];
-    if (raw === undefined || raw.trim() === '') return fallback;
-    const value = Number(raw);
-    if (!Number.isFinite(value) || !check(value)) {
-      problems.push(`${name}=${JSON.stringify(raw)} is not valid`);
-      return fallback;
+  const names = Object.keys(envSchema.shape) as EnvName[];
+  // Blank counts as unset, as an empty line in .env.example does.
+  const input = Object.fromEntries(names.map((name) => [name, source[name]?.trim() || undefined]));
+  const parsed = envSchema.safeParse(input);
+  if (!parsed.success) {
+    // One line per variable, even when its value breaks several rules.
+    const problems = new Map<string, string>();
+    for (const issue of parsed.error.issues) {
+      const name = String(issue.path[0]) as EnvName;
+      // A type or number-range issue has zod's own message; ours complete "NAME=value".
+      const why = ['custom', 'invalid_format', 'invalid_value'].includes(issue.code)
+        ? issue.message
+        : 'is not valid';
+      const shown = SECRETS.has(name) ? name : `${name}=${JSON.stringify(input[name])}`;
+      if (!problems.has(name)) problems.set(name, `${shown} ${why}`);
     }
-    return value;
+    throw new Error(`Invalid environment (see .env.example):\n  - ${[...problems.values()].join('\n  - ')}`);
+  }
+  const v = parsed.data;
+  return {
+    doubanBaseUrl: v.DOUBAN_BASE_URL,
+    doubanCookie: v.DOUBAN_COOKIE ?? null,
+    doubanTimeoutMs: v.DOUBAN_TIMEOUT_MS,
+    doubanImageOrigin: v.DOUBAN_IMAGE_ORIGIN || null,
+    pollIntervalMs: v.POLL_INTERVAL_MS,
+    pollJitter: v.POLL_JITTER,
+    pollBackoffMaxMs: v.POLL_BACKOFF_MAX_MS,
+    pollGraceMs: v.POLL_GRACE_MS,
+    sseHeartbeatMs: v.SSE_HEARTBEAT_MS,
+    sseRetryMs: v.SSE_RETRY_MS,
+    sseMaxDurationMs: v.SSE_MAX_DURATION_MS,
+    sseMaxQueueBytes: v.SSE_MAX_QUEUE_BYTES,
+    sseMaxQueueEvents: v.SSE_MAX_QUEUE_EVENTS,
+    streamsPerIp: v.STREAMS_PER_IP,
+    streamsMax: v.STREAMS_MAX,
+    trustProxy: v.TRUST_PROXY,
+    suspiciousDropRatio: v.SUSPICIOUS_DROP_RATIO,
+    suspiciousConfirmPolls: v.SUSPICIOUS_CONFIRM_POLLS,
+    shutdownTimeoutMs: v.SHUTDOWN_TIMEOUT_MS,
+    posterCacheBytes: v.POSTER_CACHE_BYTES,
+    historyLimit: v.HISTORY_LIMIT,
+    defaultCity: v.DEFAULT_CITY,
+    redisUrl: v.REDIS_URL ?? null,
+    redisPrefix: v.REDIS_PREFIX,
+    metricsToken: v.METRICS_TOKEN ?? null,
+    logLevel: v.LOG_LEVEL,
   };
-  const atLeast = (min: number) => (n: number) => Number.isInteger(n) && n >= min;
-
-  const doubanBaseUrl = (source.DOUBAN_BASE_URL?.trim() || 'https://movie.douban.com').replace(/\/+$/, '');
-  try {
-    const { protocol } = new URL(doubanBaseUrl);
-    if (protocol !== 'http:' && protocol !== 'https:') throw new Error(protocol);
-  } catch {
-    problems.push(`DOUBAN_BASE_URL=${JSON.stringify(doubanBaseUrl)} is not an http(s) URL`);
-  }
-  const doubanImageOrigin = source.DOUBAN_IMAGE_ORIGIN?.trim().replace(/\/+$/, '') || null;
-  if (doubanImageOrigin && !/^https?:\/\/[^/?#]+$/.test(doubanImageOrigin)) {
-    problems.push(
-      `DOUBAN_IMAGE_ORIGIN=${JSON.stringify(doubanImageOrigin)} is not an origin like http://127.0.0.1:4010`,
-    );
-  }
-  const defaultCity = source.DEFAULT_CITY?.trim() || 'shanghai';
-  if (!/^[a-z0-9]{1,40}$/.test(defaultCity))
-    problems.push(`DEFAULT_CITY=${JSON.stringify(defaultCity)} is not a city slug`);
-
-  const redisUrl = source.REDIS_URL?.trim() || null;
-  if (redisUrl && !/^rediss?:\/\/\S+$/.test(redisUrl)) {
-    problems.push('REDIS_URL is not a redis:// or rediss:// URL');
-  }
-  const redisPrefix = source.REDIS_PREFIX?.trim() || 'nowshowing:';
-  if (!/^[\w:.-]{1,50}$/.test(redisPrefix))
-    problems.push(`REDIS_PREFIX=${JSON.stringify(redisPrefix)} is not valid`);
-  const metricsToken = source.METRICS_TOKEN?.trim() || null;
-  if (metricsToken && !/^[\x21-\x7e]{16,200}$/.test(metricsToken)) {
-    problems.push('METRICS_TOKEN must be 16 to 200 printable characters without spaces');
-  }
-  const logLevel = (source.LOG_LEVEL?.trim() || 'info') as Env['logLevel'];
-  if (!['debug', 'info', 'warn', 'error'].includes(logLevel)) {
-    problems.push(`LOG_LEVEL=${JSON.stringify(logLevel)} is not one of debug, info, warn, error`);
-  }
-  const env: Env = {
-    doubanBaseUrl,
-    doubanCookie: source.DOUBAN_COOKIE?.trim() || null,
-    doubanTimeoutMs: number('DOUBAN_TIMEOUT_MS', 10_000, atLeast(100)),
-    doubanImageOrigin,
-    pollIntervalMs: number('POLL_INTERVAL_MS', 60_000, atLeast(100)),
-    pollJitter: number('POLL_JITTER', 0.1, (n) => n >= 0 && n < 1),
-    pollBackoffMaxMs: number('POLL_BACKOFF_MAX_MS', 15 * 60_000, atLeast(100)),
-    pollGraceMs: number('POLL_GRACE_MS', 60_000, atLeast(0)),
-    sseHeartbeatMs: number('SSE_HEARTBEAT_MS', 15_000, atLeast(100)),
-    sseRetryMs: number('SSE_RETRY_MS', 3_000, atLeast(0)),
-    sseMaxDurationMs: number('SSE_MAX_DURATION_MS', 0, atLeast(0)),
-    sseMaxQueueBytes: number('SSE_MAX_QUEUE_BYTES', 1024 * 1024, atLeast(1024)),
-    sseMaxQueueEvents: number('SSE_MAX_QUEUE_EVENTS', 200, atLeast(1)),
-    streamsPerIp: number('STREAMS_PER_IP', 20, atLeast(0)),
-    streamsMax: number('STREAMS_MAX', 20_000, atLeast(0)),
-    trustProxy: number('TRUST_PROXY', 0, (n) => Number.isInteger(n) && n >= 0 && n <= 10),
-    suspiciousDropRatio: number('SUSPICIOUS_DROP_RATIO', 0.5, (n) => n >= 0 && n < 1),
-    suspiciousConfirmPolls: number('SUSPICIOUS_CONFIRM_POLLS', 3, atLeast(1)),
-    shutdownTimeoutMs: number('SHUTDOWN_TIMEOUT_MS', 10_000, atLeast(0)),
-    posterCacheBytes: number('POSTER_CACHE_BYTES', 32 * 1024 * 1024, atLeast(0)),
-    historyLimit: number('HISTORY_LIMIT', 200, atLeast(1)),
-    defaultCity,
-    redisUrl,
-    redisPrefix,
-    metricsToken,
-    logLevel,
-  };
-  if (problems.length > 0) {
-    throw new Error(`Invalid environment (see .env.example):\n  - ${problems.join('\n  - ')}`);
-  }
-  return env;
 }
 
 export const env: Env = readEnv(process.env);

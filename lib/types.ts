@@ -1,120 +1,62 @@
+import type * as z from 'zod/mini';
+import type {
+  boardOrderSchema,
+  boardSnapshotSchema,
+  boardSourceSchema,
+  boardStateSchema,
+  boardStatusSchema,
+  boardUpdateSchema,
+} from './schema/board';
+import type { movieCategorySchema, movieSchema } from './schema/movie';
+import type { nowPlayingPageSchema } from './schema/now-playing-page';
+import type {
+  boardEventNameSchema,
+  reconnectNoticeSchema,
+  streamEventNameSchema,
+} from './schema/stream-event';
+
 /**
  * The public data shapes of Now Showing. Everything the API returns and every SSE event's `data` is
  * one of these, so client code imports them with `import type` and never drifts from the server.
+ * Each is declared once, as a schema in `lib/schema/` (see there for the fields and their caps), and
+ * parsed with it wherever it enters: Douban's page, the bus, the browser.
  */
 
 /** Which list of Douban's page a movie came from. */
-export type MovieCategory = 'nowplaying' | 'upcoming';
+export type MovieCategory = z.infer<typeof movieCategorySchema>;
 
 /** One movie as Douban's now-showing page describes it. */
-export interface Movie {
-  /** Douban subject id, digits only (e.g. "36154853"). Stable key for diffs and React. */
-  id: string;
-  category: MovieCategory;
-  title: string;
-  /** 0–10 with one decimal, or `null` when Douban has too few ratings (never 0). Upcoming: always null. */
-  score: number | null;
-  /** Number of ratings; `null` for upcoming movies, which Douban does not rate. */
-  votes: number | null;
-  /** Star level 0–50 in steps of 5 as Douban's `allstarNN` class; `null` when unrated. */
-  stars: number | null;
-  /** Release year, e.g. 2024; `null` when Douban omits it (upcoming movies). */
-  year: number | null;
-  /** Duration text as Douban prints it, e.g. "119分钟(中国大陆)"; `null` when missing. */
-  duration: string | null;
-  regions: string[];
-  directors: string[];
-  actors: string[];
-  /** Douban's poster URL (https://imgN.doubanio.com/view/...); fetch it through /api/poster. */
-  posterUrl: string | null;
-  /** The movie's Douban page. */
-  url: string;
-  /** Douban's ticket link, `null` when the page has none (some upcoming movies). */
-  ticketUrl: string | null;
-  /** Upcoming only: release date text such as "12月06日上映". */
-  releaseDate: string | null;
-  /** Upcoming only: the "想看" (want to see) count. */
-  wish: number | null;
-}
+export type Movie = z.infer<typeof movieSchema>;
 
 /** The two lists of a Douban now-showing page, as parsed. */
-export interface NowPlayingPage {
-  nowPlaying: Movie[];
-  upcoming: Movie[];
-}
+export type NowPlayingPage = z.infer<typeof nowPlayingPageSchema>;
 
 /** Where the board's movies come from: a live Douban fetch, or the recording bundled with the app. */
-export type BoardSource = 'douban' | 'saved' | 'none';
+export type BoardSource = z.infer<typeof boardSourceSchema>;
 
 /** GET /api/movies and the `snapshot` SSE event. */
-export interface BoardSnapshot {
-  city: string;
-  /** Only grows, per city, also across restarts; the SSE `id`. */
-  version: number;
-  /** ISO time of the fetch these movies came from (for saved data: when the page was recorded). */
-  fetchedAt: string | null;
-  /** True when the last poll failed or the movies are saved data rather than a live fetch. */
-  stale: boolean;
-  source: BoardSource;
-  nowPlaying: Movie[];
-  upcoming: Movie[];
-}
+export type BoardSnapshot = z.infer<typeof boardSnapshotSchema>;
 
 /** The `update` SSE event: only what changed between `version - n` and `version`. */
-export interface BoardUpdate {
-  city: string;
-  version: number;
-  /** ISO time of the fetch that produced this change. */
-  fetchedAt: string;
-  added: Movie[];
-  updated: Movie[];
-  removed: string[];
-  /**
-   * Only when Douban's order changed in a way the change alone does not explain: the ids of each list
-   * in Douban's order. Without it, updated movies keep their place and added ones lead their list.
-   */
-  order?: BoardOrder;
-}
+export type BoardUpdate = z.infer<typeof boardUpdateSchema>;
 
 /** The ids of each list, in Douban's order. */
-export interface BoardOrder {
-  nowPlaying: string[];
-  upcoming: string[];
-}
+export type BoardOrder = z.infer<typeof boardOrderSchema>;
 
-/**
- * `live`: Douban answers and the board is current. `stale`: Douban does not answer; the board is the
- * last good one. `degraded`: this server lost the store it shares with the other instances (Redis);
- * the board is the last one it had, and it catches up when the store returns.
- */
-export type BoardState = 'live' | 'stale' | 'degraded';
+/** `live`, `stale` or `degraded`: see `boardStateSchema`. */
+export type BoardState = z.infer<typeof boardStateSchema>;
 
 /** The `status` SSE event, sent when the board's health changes. */
-export interface BoardStatus {
-  city: string;
-  state: BoardState;
-  /** ISO time since when this state holds. */
-  since: string;
-  /**
-   * Why the board is not live: Douban's failure (e.g. "http-403", "timeout", "not-a-nowplaying-page")
-   * or "redis-unavailable" when degraded; null when live.
-   */
-  reason: string | null;
-  /** ISO time of the last successful fetch, null if there never was one. */
-  lastSuccessAt: string | null;
-}
+export type BoardStatus = z.infer<typeof boardStatusSchema>;
 
 /** SSE event names of a board, declared once: what travels on the bus and into every stream. */
-export type BoardEventName = 'snapshot' | 'update' | 'status';
+export type BoardEventName = z.infer<typeof boardEventNameSchema>;
 
 /** Every SSE event name a stream carries: the board's, and the server's last word before it ends. */
-export type StreamEventName = BoardEventName | 'reconnect';
+export type StreamEventName = z.infer<typeof streamEventNameSchema>;
 
 /** The data of a `reconnect` event: why the server ends the stream, and when to come back. */
-export interface ReconnectNotice {
-  reason: 'shutdown' | 'max-duration';
-  retryMs: number;
-}
+export type ReconnectNotice = z.infer<typeof reconnectNoticeSchema>;
 
 export interface City {
   /** Douban's uid: pinyin or digits, e.g. "shanghai", "118378". */

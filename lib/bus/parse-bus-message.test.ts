@@ -70,6 +70,8 @@ describe('parsePayload', () => {
     ['with a movie whose id is not digits', { ...update, added: [{ ...update.updated[0], id: 'x1' }] }],
     ['with a score that is not a number', { ...update, updated: [{ ...update.updated[0], score: '9' }] }],
     ['with removed ids that are not ids', { ...update, removed: [1] }],
+    ['with an id of 22 digits', { ...update, added: [{ ...update.updated[0], id: '1'.repeat(22) }] }],
+    ['with 101 actors', { ...update, added: [{ ...update.updated[0], actors: Array(101).fill('宋佳') }] }],
   ])('refuses an update %s', (_, payload) => {
     expect(() => parsePayload({ ...message, data: JSON.stringify(payload) })).toThrow(BadBusMessage);
   });
@@ -86,6 +88,10 @@ describe('parsePayload', () => {
     expect(parsePayload({ ...envelope, data: JSON.stringify(status) }).name).toBe('status');
     expect(() =>
       parsePayload({ ...envelope, data: JSON.stringify({ ...status, state: 'on-fire' }) }),
+    ).toThrow(BadBusMessage);
+    // Degraded is one instance's own view of the store; no instance publishes it.
+    expect(() =>
+      parsePayload({ ...envelope, data: JSON.stringify({ ...status, state: 'degraded' }) }),
     ).toThrow(BadBusMessage);
   });
 });

@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
+import { boardSnapshotSchema } from '@/lib/schema/board';
 import type { Movie, NowPlayingPage } from '@/lib/types';
 import { parseNowPlaying } from './parse-now-playing';
 import { UpstreamError } from './upstream-error';
@@ -47,7 +48,22 @@ const entities = [
   '&',
 ];
 // Values a lying page could put where a number or a name belongs.
-const values = ['NaN', '-1', '1e309', 'Infinity', '0x10', '9.99', '', ' ', '12345678901234567890', '好东西'];
+// Past the caps too: an id of 22 digits, a title of 600 characters, 150 names.
+const values = [
+  'NaN',
+  '-1',
+  '1e309',
+  'Infinity',
+  '0x10',
+  '9.99',
+  '',
+  ' ',
+  '12345678901234567890',
+  '1234567890123456789012',
+  '好东西',
+  '好'.repeat(600),
+  Array.from({ length: 150 }, (_, i) => `演员${i}`).join(' / '),
+];
 
 type Next = () => number;
 const pick = <T>(items: readonly T[], next: Next): T => items[Math.floor(next() * items.length)] as T;
@@ -131,7 +147,7 @@ function checkMovie(movie: Movie, category: Movie['category']): void {
 const ROUNDS = 3_000;
 
 describe('parseNowPlaying on mutated pages', () => {
-  it(`never throws past its boundary, and never returns a movie without id and title or with NaN (${ROUNDS} pages)`, () => {
+  it(`never throws past its boundary, and never returns a movie without id and title, with NaN, listed twice or past a cap (${ROUNDS} pages)`, () => {
     const next = random(20261125);
     const used = new Map<string, number>();
     let parsed = 0;
@@ -150,8 +166,11 @@ describe('parseNowPlaying on mutated pages', () => {
       try {
         for (const movie of result.nowPlaying) checkMovie(movie, 'nowplaying');
         for (const movie of result.upcoming) checkMovie(movie, 'upcoming');
-        for (const list of [result.nowPlaying, result.upcoming])
-          expect(new Set(list.map((movie) => movie.id)).size).toBe(list.length);
+        const all = [...result.nowPlaying, ...result.upcoming];
+        expect(new Set(all.map((movie) => movie.id)).size).toBe(all.length);
+        // What the bus and the browser check: nothing the parser returns may be refused there.
+        const snapshot = { city: 'shanghai', version: 1, fetchedAt: null, stale: false, source: 'douban' };
+        expect(boardSnapshotSchema.safeParse({ ...snapshot, ...result }).success).toBe(true);
       } catch (error) {
         throw new Error(`round ${round}: ${(error as Error).message}`);
       }

@@ -1,6 +1,8 @@
 import { readFileSync } from 'node:fs';
 import { parse } from 'node-html-parser';
 import { describe, expect, it } from 'vitest';
+import { metrics } from '@/lib/metrics/metrics';
+import { boardSnapshotSchema } from '@/lib/schema/board';
 import type { Movie, NowPlayingPage } from '@/lib/types';
 import { parseNowPlaying } from './parse-now-playing';
 import { UpstreamError } from './upstream-error';
@@ -329,5 +331,99 @@ describe('parseNowPlaying on answers that are not a now-showing page', () => {
       '<html><body><div id="nowplaying"><ul class="lists"></ul></div>' +
       '<div id="upcoming"><ul class="lists"></ul></div></body></html>';
     expect(reasonOf(html)).toBe('empty-page');
+  });
+});
+
+/** How many items the parser has dropped for `reason` so far in this process. */
+async function droppedFor(reason: string): Promise<number> {
+  const { values } = await metrics.parserItemsDropped.get();
+  return values.find((value) => value.labels.reason === reason)?.value ?? 0;
+}
+
+async function trimmedFor(field: string): Promise<number> {
+  const { values } = await metrics.parserFieldsTrimmed.get();
+  return values.find((value) => value.labels.field === field)?.value ?? 0;
+}
+
+/** The page as the bus and the browser would check it: any movie past a cap is refused there. */
+const fitsTheBus = (page: NowPlayingPage) =>
+  boardSnapshotSchema.safeParse({
+    city: 'shangrao',
+    version: 1,
+    fetchedAt: null,
+    stale: false,
+    source: 'douban',
+    ...page,
+  }).success;
+
+describe('parseNowPlaying within the caps the bus and the browser check', () => {
+  it('drops an item whose id has 22 digits, and counts it', async () => {
+    const before = await droppedFor('bad-id');
+    const html = shangraoHtml
+      .replace('id="27201353"', `id="${'1'.repeat(22)}"`)
+      .replace('data-subject="27201353"', `data-subject="${'1'.repeat(22)}"`);
+    const page = parseNowPlaying(html);
+    expect(page.nowPlaying).toHaveLength(20);
+    expect(page.nowPlaying.some((movie) => movie.title === '大师兄')).toBe(false);
+    expect(fitsTheBus(page)).toBe(true);
+    expect(await droppedFor('bad-id')).toBe(before + 1);
+  });
+
+  it('cuts a title of 600 characters to 500 and keeps the movie', async () => {
+    const before = await trimmedFor('title');
+    const page = parseNowPlaying(
+      shangraoHtml.replace('data-title="大师兄"', `data-title="${'大'.repeat(600)}"`),
+    );
+    expect(findMovie(page, '27201353')?.title).toBe('大'.repeat(500));
+    expect(fitsTheBus(page)).toBe(true);
+    expect(await trimmedFor('title')).toBe(before + 1);
+  });
+
+  it('keeps the first 100 of 101 actors, each cut to 200 characters', async () => {
+    const actors = Array.from({ length: 101 }, (_, i) => `演员${i}`);
+    actors[0] = 'x'.repeat(250);
+    const html = shangraoHtml.replace(
+      'data-actors="甄子丹 / 陈乔恩 / 喻亢"',
+      `data-actors="${actors.join(' / ')}"`,
+    );
+    const page = parseNowPlaying(html);
+    expect(findMovie(page, '27201353')?.actors).toEqual(['x'.repeat(200), ...actors.slice(1, 100)]);
+    expect(fitsTheBus(page)).toBe(true);
+  });
+
+  it('gives a poster URL past 2,000 characters no URL rather than a cut one', () => {
+    const html = shangraoHtml.replace(
+      /(<li class="poster">[\s\S]*?<img src=")[^"]*"/,
+      (_all, before: string) => `${before}https://img1.doubanio.com/${'p'.repeat(2_000)}.jpg"`,
+    );
+    expect(parseNowPlaying(html).nowPlaying[0]?.posterUrl).toBeNull();
+  });
+
+  it('keeps a movie listed in both lists once, in 正在上映, and counts the other', async () => {
+    const before = await droppedFor('in-both-lists');
+    // The first upcoming movie becomes 大师兄, which is also now playing.
+    const html = shangraoHtml
+      .replace('id="27021609"', 'id="27201353"')
+      .replace('data-subject="27021609"', 'data-subject="27201353"');
+    const page = parseNowPlaying(html);
+    expect(findMovie(page, '27201353')?.category).toBe('nowplaying');
+    expect(page.nowPlaying).toHaveLength(21);
+    expect(page.upcoming).toHaveLength(9);
+    expect(page.upcoming.some((movie) => movie.id === '27201353')).toBe(false);
+    expect(await droppedFor('in-both-lists')).toBe(before + 1);
+  });
+
+  it('keeps the first 1,000 movies of a page that lists more', async () => {
+    const before = await droppedFor('too-many-movies');
+    const item = /<li\s+id="27201353"[\s\S]*?<\/ul>\s*<\/li>/.exec(shangraoHtml)?.[0] as string;
+    const copies = Array.from({ length: 1_000 }, (_, i) =>
+      item.replaceAll('27201353', String(90_000_000 + i)),
+    );
+    // 21 + 1,000 movies now playing, 10 upcoming: the last 21 and the 10 upcoming go.
+    const page = parseNowPlaying(shangraoHtml.replace(item, `${item}${copies.join('')}`));
+    expect(page.nowPlaying.length + page.upcoming.length).toBe(1_000);
+    expect(page.nowPlaying).toHaveLength(1_000);
+    expect(fitsTheBus(page)).toBe(true);
+    expect(await droppedFor('too-many-movies')).toBe(before + 21 + 10);
   });
 });

@@ -1,6 +1,11 @@
 import 'server-only';
 import { type HTMLElement, parse } from 'node-html-parser';
+import { metrics } from '@/lib/metrics/metrics';
+import { LIMITS } from '@/lib/schema/limits';
+import { movieIdSchema, movieSchema } from '@/lib/schema/movie';
+import { nowPlayingPageSchema } from '@/lib/schema/now-playing-page';
 import type { Movie, MovieCategory, NowPlayingPage } from '@/lib/types';
+import { trimMovie } from './trim-movie';
 import { UpstreamError } from './upstream-error';
 
 // We never read scripts or styles, so the parser need not keep their text.
@@ -12,11 +17,19 @@ const TAIL_LENGTH = 4096;
 const DIGITS = /^\d+$/;
 const LATIN_WORD = /^[\p{Script=Latin}\p{M}\d.'’-]+$/u;
 
+/** Why an item of the page is left out, as counted in `nowshowing_parser_items_dropped_total`. */
+type DropReason = 'bad-id' | 'no-title' | 'duplicate' | 'in-both-lists' | 'too-many-movies' | 'invalid';
+
 /**
  * Parses Douban's desktop now-showing page (`/cinema/nowplaying/{city}/`) into its two lists, in page
- * order. Hidden items (`list-item hidden`, shown by "more" on the page) are included. An item without a
- * digit id or a title is skipped, and a repeated id keeps its first item. Numbers that do not parse
- * become `null`; `url` is always `https://movie.douban.com/subject/{id}/`.
+ * order. Hidden items (`list-item hidden`, shown by "more" on the page) are included. Numbers that do
+ * not parse become `null`; `url` is always `https://movie.douban.com/subject/{id}/`.
+ *
+ * What it returns always fits `nowPlayingPageSchema` (lib/schema/), the schema the bus and the browser
+ * check, so nothing it returns can be refused further down: text and lists past their cap are cut
+ * (`trimMovie`), and an item is left out, and counted by reason, when it has no id of 1 to 20 digits
+ * or no title, repeats an id of its list, is also listed in 正在上映 (upcoming keeps it there only),
+ * or comes after the first 1,000 movies.
  *
  * @throws {UpstreamError} `not-a-nowplaying-page` when there is no `#nowplaying` (e.g. the anti-bot
  *   page), `truncated-page` when the body lacks its closing `</html>` or `#upcoming`, `empty-page` when
@@ -46,30 +59,67 @@ export function parseNowPlaying(html: string): NowPlayingPage {
       message: "Douban's now-showing page has no #upcoming list.",
     });
   }
-  const nowPlaying = parseList(nowPlayingSection, 'nowplaying');
+  // The id is the key for diffs and React; an id listed twice would make both ambiguous.
+  const seen = new Map<string, MovieCategory>();
+  const nowPlaying = parseList({ section: nowPlayingSection, category: 'nowplaying', seen });
   if (nowPlaying.length === 0) {
     throw new UpstreamError({ reason: 'empty-page', message: "Douban's now-showing page lists no movies." });
   }
-  return { nowPlaying, upcoming: parseList(upcomingSection, 'upcoming') };
+  const upcoming = parseList({ section: upcomingSection, category: 'upcoming', seen });
+  // Cannot fail: every movie passed the schema and the lists are capped; a failure is our bug.
+  return nowPlayingPageSchema.parse({ nowPlaying, upcoming });
+}
+
+function drop(reason: DropReason): void {
+  metrics.parserItemsDropped.inc({ reason });
 }
 
 /** Queries from the section, not the root: four times faster on the Shanghai page. */
-function parseList(section: HTMLElement, category: MovieCategory): Movie[] {
-  const movies = new Map<string, Movie>();
+function parseList({
+  section,
+  category,
+  seen,
+}: {
+  section: HTMLElement;
+  category: MovieCategory;
+  seen: Map<string, MovieCategory>;
+}): Movie[] {
+  const movies: Movie[] = [];
   for (const item of section.querySelectorAll('.lists > li.list-item')) {
-    const movie = parseItem(item, category);
-    // The id is the key for diffs and React; a repeat would make both ambiguous.
-    if (movie && !movies.has(movie.id)) movies.set(movie.id, movie);
+    const parsed = parseItem(item, category);
+    if (typeof parsed === 'string') {
+      drop(parsed);
+      continue;
+    }
+    const listed = seen.get(parsed.id);
+    if (listed !== undefined) {
+      drop(listed === category ? 'duplicate' : 'in-both-lists');
+      continue;
+    }
+    if (seen.size >= LIMITS.boardMovies) {
+      drop('too-many-movies');
+      continue;
+    }
+    const movie = movieSchema.safeParse(trimMovie(parsed));
+    if (!movie.success) {
+      drop('invalid');
+      continue;
+    }
+    seen.set(movie.data.id, category);
+    movies.push(movie.data);
   }
-  return [...movies.values()];
+  return movies;
 }
 
-function parseItem(item: HTMLElement, category: MovieCategory): Movie | null {
+function parseItem(item: HTMLElement, category: MovieCategory): Movie | DropReason {
   const attr = (name: string) => item.getAttribute(name) ?? '';
-  const id = [attr('id').trim(), attr('data-subject').trim()].find((value) => DIGITS.test(value));
+  const id = [attr('id').trim(), attr('data-subject').trim()].find(
+    (value) => movieIdSchema.safeParse(value).success,
+  );
+  if (!id) return 'bad-id';
   const title =
     collapse(attr('data-title')) ?? collapse(item.querySelector('li.stitle a')?.getAttribute('title'));
-  if (!id || !title) return null;
+  if (!title) return 'no-title';
 
   const upcoming = category === 'upcoming';
   const score = upcoming ? null : parseScore({ score: attr('data-score'), enough: attr('data-enough') });
@@ -114,7 +164,8 @@ function parseCount(value: string): number | null {
 }
 
 function parseYear(value: string): number | null {
-  return /^\d{4}$/.test(value.trim()) ? Number(value) : null;
+  // "0000" is no year; the schema wants 1000–9999.
+  return /^[1-9]\d{3}$/.test(value.trim()) ? Number(value) : null;
 }
 
 /** Resolves like a browser on Douban's page would, and keeps only http(s) links (no `javascript:`). */

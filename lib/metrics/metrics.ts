@@ -65,6 +65,18 @@ export function createMetrics() {
       labelNames: ['reason'],
       registers,
     }),
+    parserItemsDropped: new Counter({
+      name: 'nowshowing_parser_items_dropped_total',
+      help: 'Items of Douban pages the parser left out, by reason (bad-id, no-title, duplicate, in-both-lists, too-many-movies, invalid); counted on every poll that sees them.',
+      labelNames: ['reason'],
+      registers,
+    }),
+    parserFieldsTrimmed: new Counter({
+      name: 'nowshowing_parser_fields_trimmed_total',
+      help: 'Fields of Douban items the parser cut to their cap (title, regions, directors, actors, duration, releaseDate) or emptied (posterUrl, ticketUrl), by field; counted on every poll.',
+      labelNames: ['field'],
+      registers,
+    }),
     posterRequests: new Counter({
       name: 'nowshowing_poster_requests_total',
       help: 'Poster proxy answers, by outcome (hit, miss, not-modified, refused).',

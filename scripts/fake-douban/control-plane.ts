@@ -1,7 +1,7 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { FakeDoubanError } from './fake-douban-error';
 import type { FakeDouban } from './types';
-import { readCity, readId, readMode, readScore, readTitle, readVotes } from './validate-input';
+import { readActors, readCity, readId, readMode, readScore, readTitle, readVotes } from './validate-input';
 
 const MAX_BODY_BYTES = 16 * 1024;
 
@@ -29,7 +29,12 @@ const routes: Record<string, Route> = {
         title: readTitle(body.title),
         score: readScore(body.score),
         votes: readVotes(body.votes),
+        actors: readActors(body.actors),
       }),
+  },
+  '/__fake/also-upcoming': {
+    method: 'POST',
+    run: (fake, body) => fake.listAlsoUpcoming({ city: readCity(body.city), id: readId(body.id) }),
   },
   '/__fake/remove': {
     method: 'POST',

@@ -81,12 +81,15 @@ export function cloneItem({
   title,
   score,
   votes,
+  actors,
 }: {
   template: string;
   id: string;
   title: string;
   score: number | null;
   votes: number;
+  /** Replaces the template's cast when given. */
+  actors?: string[];
 }): string {
   const oldId = readItemAttribute(template, 'id');
   if (oldId === null) throw new Error('template item has no id');
@@ -104,6 +107,7 @@ export function cloneItem({
       /(<li class="stitle">\s*<a\b[^>]*>\s*)[^<]*?(\s*<\/a>)/,
       (_all, before: string, after: string) => before + safeTitle + after,
     );
+  if (actors) html = setStartTagAttribute(html, 'data-actors', actors.map(escapeHtml).join(' / '));
   return setItemScore({ html, score, votes });
 }
 

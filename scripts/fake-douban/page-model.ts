@@ -11,7 +11,15 @@ export interface PageModel {
   scoreOf(id: string): number | null;
   votesOf(id: string): number;
   setScore(input: { id: string; score: number | null; votes?: number }): void;
-  addMovie(input: { id: string; title: string; score: number | null; votes?: number }): void;
+  addMovie(input: {
+    id: string;
+    title: string;
+    score: number | null;
+    votes?: number;
+    actors?: string[];
+  }): void;
+  /** Lists a `#nowplaying` movie in `#upcoming` too (first there), as Douban's page sometimes does. */
+  listAlsoUpcoming(id: string): void;
   removeMovie(id: string): void;
   /** Ids removed from the page that `restoreMovie` can bring back. */
   removedIds(): string[];
@@ -34,6 +42,14 @@ export function createPageModel(page: string): PageModel {
   const template = items[0]?.html;
   if (template === undefined) throw new Error('the page has no #nowplaying items to model');
   const removed = new Map<string, { item: Item; index: number }>();
+  const alsoUpcoming: string[] = [];
+  const upcomingList = /<div id="upcoming"[\s\S]*?<ul class="lists">/.exec(tail);
+  const renderTail = () => {
+    if (alsoUpcoming.length === 0 || !upcomingList) return tail;
+    const at = upcomingList.index + upcomingList[0].length;
+    const copies = alsoUpcoming.map((id) => items.find((item) => item.id === id)?.html ?? '').join('');
+    return tail.slice(0, at) + copies + tail.slice(at);
+  };
 
   const indexOf = (id: string): number => {
     const index = items.findIndex((item) => item.id === id);
@@ -43,7 +59,7 @@ export function createPageModel(page: string): PageModel {
   const itemOf = (id: string): Item => items[indexOf(id)] as Item;
 
   return {
-    render: () => head + items.map((item) => item.html).join('') + tail,
+    render: () => head + items.map((item) => item.html).join('') + renderTail(),
     movieIds: () => items.map((item) => item.id),
     scoreOf: (id) => readItemScore(itemOf(id).html),
     votesOf: (id) => Number(readItemAttribute(itemOf(id).html, 'data-votecount') ?? 0),
@@ -51,13 +67,25 @@ export function createPageModel(page: string): PageModel {
       const item = itemOf(id);
       item.html = setItemScore({ html: item.html, score, votes });
     },
-    addMovie({ id, title, score, votes }) {
+    addMovie({ id, title, score, votes, actors }) {
       if (items.some((item) => item.id === id)) {
         throw new FakeDoubanError(409, `movie ${id} is already in #nowplaying`);
       }
       removed.delete(id);
-      const html = cloneItem({ template, id, title, score, votes: votes ?? (score === null ? 0 : 1000) });
+      const html = cloneItem({
+        template,
+        id,
+        title,
+        score,
+        votes: votes ?? (score === null ? 0 : 1000),
+        actors,
+      });
       items.unshift({ id, html });
+    },
+    listAlsoUpcoming(id) {
+      itemOf(id);
+      if (!upcomingList) throw new FakeDoubanError(409, 'the page has no #upcoming list');
+      if (!alsoUpcoming.includes(id)) alsoUpcoming.unshift(id);
     },
     removeMovie(id) {
       const index = indexOf(id);

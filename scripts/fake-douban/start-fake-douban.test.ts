@@ -138,6 +138,28 @@ describe('startFakeDouban', () => {
     );
   });
 
+  it('adds a movie with the cast it is given, past the app’s caps', async () => {
+    const actors = Array.from({ length: 101 }, (_, i) => `演员 ${i}`);
+    const id = '1'.repeat(22);
+    fake.addMovie({ city: 'shanghai', id, title: '长'.repeat(600), score: 7, actors });
+    const li = itemOf(await page('shanghai'), id) as HTMLElement;
+    expect(li.getAttribute('data-actors')?.split(' / ')).toEqual(actors);
+    expect(li.getAttribute('data-title')).toHaveLength(600);
+    expect(
+      (await control('add', { city: 'shanghai', id: '2', title: 'x', score: 7, actors: ['a / b'] })).status,
+    ).toBe(400);
+  });
+
+  it('lists a movie now playing in upcoming too, first there', async () => {
+    fake.listAlsoUpcoming({ city: 'shangrao', id: '27201353' });
+    const html = await page('shangrao');
+    expect(itemOf(html, '27201353')).toBeDefined();
+    const upcoming = parse(html).querySelectorAll('#upcoming li.list-item');
+    expect(upcoming[0]?.id).toBe('27201353');
+    expect(upcoming).toHaveLength(11);
+    expect((await control('also-upcoming', { city: 'shangrao', id: '404' })).status).toBe(404);
+  });
+
   it('removes a whole item, and nothing else', async () => {
     const before = await page('shangrao');
     const [head, tail] = outside(before, '27201353');

@@ -10,7 +10,7 @@ import { encodeGb18030 } from './encode-gb18030';
 import { createPageModel, type PageModel } from './page-model';
 import { renderPosterPng } from './poster-image';
 import type { FakeDouban, FakeDoubanOptions, FakeMode, PageRequest } from './types';
-import { readCity, readId, readMode, readScore, readTitle, readVotes } from './validate-input';
+import { readActors, readCity, readId, readMode, readScore, readTitle, readVotes } from './validate-input';
 
 export type { FakeDouban, FakeDoubanOptions, FakeMode, PageRequest } from './types';
 
@@ -166,7 +166,9 @@ export async function startFakeDouban(options: FakeDoubanOptions = {}): Promise<
         title: readTitle(input.title),
         score: readScore(input.score),
         votes: readVotes(input.votes),
+        actors: readActors(input.actors),
       }),
+    listAlsoUpcoming: (input) => modelOf(readCity(input.city)).listAlsoUpcoming(readId(input.id)),
     removeMovie: (input) => modelOf(readCity(input.city)).removeMovie(readId(input.id)),
     setMode({ city, mode }) {
       if (city === undefined) {

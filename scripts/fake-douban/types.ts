@@ -42,7 +42,17 @@ export interface FakeDouban {
   /** `score: null` makes the movie unrated (`data-score="0"`, `data-star="00"`, `data-enough="False"`). */
   setScore(input: { city: string; id: string; score: number | null }): void;
   /** Clones a movie of the recorded page under a new id and title; it appears first in the list. */
-  addMovie(input: { city: string; id: string; title: string; score: number | null; votes?: number }): void;
+  addMovie(input: {
+    city: string;
+    id: string;
+    title: string;
+    score: number | null;
+    votes?: number;
+    /** The cast (`data-actors`); the cloned movie's when not given. */
+    actors?: string[];
+  }): void;
+  /** Lists a movie of `#nowplaying` in `#upcoming` too, first there. */
+  listAlsoUpcoming(input: { city: string; id: string }): void;
   removeMovie(input: { city: string; id: string }): void;
   /** Without `city`, applies to every city (and clears per-city modes). */
   setMode(input: { city?: string; mode: FakeMode }): void;

@@ -10,16 +10,18 @@ export function readCity(value: unknown): string {
   return value;
 }
 
+/** Up to 30 digits: longer than the app's cap of 20, so a test can send an id it must drop. */
 export function readId(value: unknown): string {
-  if (typeof value !== 'string' || !/^[0-9]{1,12}$/.test(value)) {
+  if (typeof value !== 'string' || !/^[0-9]{1,30}$/.test(value)) {
     throw new FakeDoubanError(400, `id must be a string of digits, got ${show(value)}`);
   }
   return value;
 }
 
+/** Up to 1,000 characters: longer than the app's cap of 500, so a test can send one it must cut. */
 export function readTitle(value: unknown): string {
-  if (typeof value !== 'string' || value.trim() === '' || value.length > 200) {
-    throw new FakeDoubanError(400, `title must be a non-empty string of at most 200 characters`);
+  if (typeof value !== 'string' || value.trim() === '' || value.length > 1_000) {
+    throw new FakeDoubanError(400, `title must be a non-empty string of at most 1000 characters`);
   }
   return value.trim();
 }
@@ -39,6 +41,20 @@ export function readVotes(value: unknown): number | undefined {
     throw new FakeDoubanError(400, `votes must be a whole number ≥ 0, got ${show(value)}`);
   }
   return value;
+}
+
+/** Up to 300 names of up to 100 characters: more than the app's cap of 100 names. */
+export function readActors(value: unknown): string[] | undefined {
+  if (value === undefined) return undefined;
+  const names = Array.isArray(value) ? value : [];
+  if (
+    !Array.isArray(value) ||
+    names.length > 300 ||
+    !names.every((name) => typeof name === 'string' && /^[^/]{1,100}$/.test(name.trim()))
+  ) {
+    throw new FakeDoubanError(400, 'actors must be at most 300 names of 1 to 100 characters without "/"');
+  }
+  return names.map((name: string) => name.trim());
 }
 
 export function readMode(value: unknown): FakeMode {
