@@ -31,7 +31,7 @@ export interface Services {
  */
 export function createServices({
   bus = createBus(),
-  fetchPage = (city) => fetchNowPlaying({ city }),
+  fetchPage,
   readSaved = getSavedPage,
 }: {
   bus?: Bus;
@@ -40,7 +40,12 @@ export function createServices({
 } = {}): Services {
   const metrics = createMetrics();
   const shuttingDown = () => shuttingDownSince() !== null;
-  const boards = createBoards({ bus, metrics, fetchPage, readSaved });
+  const boards = createBoards({
+    bus,
+    metrics,
+    fetchPage: fetchPage ?? ((city) => fetchNowPlaying({ city, counters: metrics })),
+    readSaved,
+  });
   const ticker = createSessionTicker({
     heartbeatMs: env.sseHeartbeatMs,
     maxDurationMs: env.sseMaxDurationMs,

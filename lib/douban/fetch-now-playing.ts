@@ -2,7 +2,7 @@ import 'server-only';
 import { env } from '@/lib/env';
 import type { NowPlayingPage } from '@/lib/types';
 import { decodePage } from './decode-page';
-import { parseNowPlaying } from './parse-now-playing';
+import { type ParserCounters, parseNowPlaying } from './parse-now-playing';
 import { UpstreamError } from './upstream-error';
 
 // Douban answers scripts without a browser User-Agent with 418, and checks the Referer.
@@ -25,7 +25,14 @@ const maxBodyBytes = 5 * 1024 * 1024;
  * together), `network`, `too-large` past 5 MB, `unknown-charset` (see `decodePage`), or the parser's
  * verdict on the body.
  */
-export async function fetchNowPlaying({ city }: { city: string }): Promise<NowPlayingPage> {
+export async function fetchNowPlaying({
+  city,
+  counters = null,
+}: {
+  city: string;
+  /** Where the parser counts the items it drops and the fields it cuts. */
+  counters?: ParserCounters | null;
+}): Promise<NowPlayingPage> {
   const url = `${env.doubanBaseUrl}/cinema/nowplaying/${encodeURIComponent(city)}/`;
   const signal = AbortSignal.timeout(env.doubanTimeoutMs);
   try {
@@ -50,7 +57,8 @@ export async function fetchNowPlaying({ city }: { city: string }): Promise<NowPl
       });
     }
     const bytes = await readBody(response);
-    return parseNowPlaying(decodePage({ bytes, contentType: response.headers.get('content-type') }));
+    const html = decodePage({ bytes, contentType: response.headers.get('content-type') });
+    return parseNowPlaying(html, { counters });
   } catch (error) {
     if (error instanceof UpstreamError) throw error;
     if (signal.aborted) {

@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { parse } from 'node-html-parser';
 import { describe, expect, it } from 'vitest';
-import { metrics } from '@/lib/metrics/metrics';
+import { createMetrics } from '@/lib/metrics/metrics';
 import { boardSnapshotSchema } from '@/lib/schema/board';
 import type { Movie, NowPlayingPage } from '@/lib/types';
 import { parseNowPlaying } from './parse-now-playing';
@@ -334,7 +334,11 @@ describe('parseNowPlaying on answers that are not a now-showing page', () => {
   });
 });
 
-/** How many items the parser has dropped for `reason` so far in this process. */
+// The counters a server passes; the tests read them before and after a parse.
+const metrics = createMetrics();
+const parseCounted = (html: string) => parseNowPlaying(html, { counters: metrics });
+
+/** How many items the parser has dropped for `reason` so far. */
 async function droppedFor(reason: string): Promise<number> {
   const { values } = await metrics.parserItemsDropped.get();
   return values.find((value) => value.labels.reason === reason)?.value ?? 0;
@@ -362,7 +366,7 @@ describe('parseNowPlaying within the caps the bus and the browser check', () => 
     const html = shangraoHtml
       .replace('id="27201353"', `id="${'1'.repeat(22)}"`)
       .replace('data-subject="27201353"', `data-subject="${'1'.repeat(22)}"`);
-    const page = parseNowPlaying(html);
+    const page = parseCounted(html);
     expect(page.nowPlaying).toHaveLength(20);
     expect(page.nowPlaying.some((movie) => movie.title === '大师兄')).toBe(false);
     expect(fitsTheBus(page)).toBe(true);
@@ -371,7 +375,7 @@ describe('parseNowPlaying within the caps the bus and the browser check', () => 
 
   it('cuts a title of 600 characters to 500 and keeps the movie', async () => {
     const before = await trimmedFor('title');
-    const page = parseNowPlaying(
+    const page = parseCounted(
       shangraoHtml.replace('data-title="大师兄"', `data-title="${'大'.repeat(600)}"`),
     );
     expect(findMovie(page, '27201353')?.title).toBe('大'.repeat(500));
@@ -386,7 +390,7 @@ describe('parseNowPlaying within the caps the bus and the browser check', () => 
       'data-actors="甄子丹 / 陈乔恩 / 喻亢"',
       `data-actors="${actors.join(' / ')}"`,
     );
-    const page = parseNowPlaying(html);
+    const page = parseCounted(html);
     expect(findMovie(page, '27201353')?.actors).toEqual(['x'.repeat(200), ...actors.slice(1, 100)]);
     expect(fitsTheBus(page)).toBe(true);
   });
@@ -396,7 +400,7 @@ describe('parseNowPlaying within the caps the bus and the browser check', () => 
       /(<li class="poster">[\s\S]*?<img src=")[^"]*"/,
       (_all, before: string) => `${before}https://img1.doubanio.com/${'p'.repeat(2_000)}.jpg"`,
     );
-    expect(parseNowPlaying(html).nowPlaying[0]?.posterUrl).toBeNull();
+    expect(parseCounted(html).nowPlaying[0]?.posterUrl).toBeNull();
   });
 
   it('keeps a movie listed in both lists once, in 正在上映, and counts the other', async () => {
@@ -405,7 +409,7 @@ describe('parseNowPlaying within the caps the bus and the browser check', () => 
     const html = shangraoHtml
       .replace('id="27021609"', 'id="27201353"')
       .replace('data-subject="27021609"', 'data-subject="27201353"');
-    const page = parseNowPlaying(html);
+    const page = parseCounted(html);
     expect(findMovie(page, '27201353')?.category).toBe('nowplaying');
     expect(page.nowPlaying).toHaveLength(21);
     expect(page.upcoming).toHaveLength(9);
@@ -420,7 +424,7 @@ describe('parseNowPlaying within the caps the bus and the browser check', () => 
       item.replaceAll('27201353', String(90_000_000 + i)),
     );
     // 21 + 1,000 movies now playing, 10 upcoming: the last 21 and the 10 upcoming go.
-    const page = parseNowPlaying(shangraoHtml.replace(item, `${item}${copies.join('')}`));
+    const page = parseCounted(shangraoHtml.replace(item, `${item}${copies.join('')}`));
     expect(page.nowPlaying.length + page.upcoming.length).toBe(1_000);
     expect(page.nowPlaying).toHaveLength(1_000);
     expect(fitsTheBus(page)).toBe(true);

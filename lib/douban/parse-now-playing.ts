@@ -1,6 +1,6 @@
 import 'server-only';
 import { type HTMLElement, parse } from 'node-html-parser';
-import { metrics } from '@/lib/metrics/metrics';
+import type { Metrics } from '@/lib/metrics/metrics';
 import { LIMITS } from '@/lib/schema/limits';
 import { movieIdSchema, movieSchema } from '@/lib/schema/movie';
 import { nowPlayingPageSchema } from '@/lib/schema/now-playing-page';
@@ -20,6 +20,9 @@ const LATIN_WORD = /^[\p{Script=Latin}\p{M}\d.'’-]+$/u;
 /** Why an item of the page is left out, as counted in `nowshowing_parser_items_dropped_total`. */
 type DropReason = 'bad-id' | 'no-title' | 'duplicate' | 'in-both-lists' | 'too-many-movies' | 'invalid';
 
+/** Where the parser counts what it drops and cuts (the process's metrics; none in scripts). */
+export type ParserCounters = Pick<Metrics, 'parserItemsDropped' | 'parserFieldsTrimmed'>;
+
 /**
  * Parses Douban's desktop now-showing page (`/cinema/nowplaying/{city}/`) into its two lists, in page
  * order. Hidden items (`list-item hidden`, shown by "more" on the page) are included. Numbers that do
@@ -35,7 +38,10 @@ type DropReason = 'bad-id' | 'no-title' | 'duplicate' | 'in-both-lists' | 'too-m
  *   page), `truncated-page` when the body lacks its closing `</html>` or `#upcoming`, `empty-page` when
  *   `#nowplaying` has no usable item.
  */
-export function parseNowPlaying(html: string): NowPlayingPage {
+export function parseNowPlaying(
+  html: string,
+  { counters = null }: { counters?: ParserCounters | null } = {},
+): NowPlayingPage {
   const root = parse(html, PARSE_OPTIONS);
   const nowPlayingSection = root.getElementById('nowplaying');
   if (!nowPlayingSection) {
@@ -61,17 +67,13 @@ export function parseNowPlaying(html: string): NowPlayingPage {
   }
   // The id is the key for diffs and React; an id listed twice would make both ambiguous.
   const seen = new Map<string, MovieCategory>();
-  const nowPlaying = parseList({ section: nowPlayingSection, category: 'nowplaying', seen });
+  const nowPlaying = parseList({ section: nowPlayingSection, category: 'nowplaying', seen, counters });
   if (nowPlaying.length === 0) {
     throw new UpstreamError({ reason: 'empty-page', message: "Douban's now-showing page lists no movies." });
   }
-  const upcoming = parseList({ section: upcomingSection, category: 'upcoming', seen });
+  const upcoming = parseList({ section: upcomingSection, category: 'upcoming', seen, counters });
   // Cannot fail: every movie passed the schema and the lists are capped; a failure is our bug.
   return nowPlayingPageSchema.parse({ nowPlaying, upcoming });
-}
-
-function drop(reason: DropReason): void {
-  metrics.parserItemsDropped.inc({ reason });
 }
 
 /** Queries from the section, not the root: four times faster on the Shanghai page. */
@@ -79,11 +81,14 @@ function parseList({
   section,
   category,
   seen,
+  counters,
 }: {
   section: HTMLElement;
   category: MovieCategory;
   seen: Map<string, MovieCategory>;
+  counters: ParserCounters | null;
 }): Movie[] {
+  const drop = (reason: DropReason) => counters?.parserItemsDropped.inc({ reason });
   const movies: Movie[] = [];
   for (const item of section.querySelectorAll('.lists > li.list-item')) {
     const parsed = parseItem(item, category);
@@ -100,7 +105,9 @@ function parseList({
       drop('too-many-movies');
       continue;
     }
-    const movie = movieSchema.safeParse(trimMovie(parsed));
+    const movie = movieSchema.safeParse(
+      trimMovie(parsed, (field) => counters?.parserFieldsTrimmed.inc({ field })),
+    );
     if (!movie.success) {
       drop('invalid');
       continue;

@@ -1,9 +1,8 @@
 import 'server-only';
-import { metrics } from '@/lib/metrics/metrics';
 import { LIMITS } from '@/lib/schema/limits';
 import type { Movie } from '@/lib/types';
 
-type TrimmedField =
+export type TrimmedField =
   | 'title'
   | 'duration'
   | 'releaseDate'
@@ -24,9 +23,9 @@ function cut(text: string, max: number): string {
  * Fits a parsed movie into the caps every other boundary enforces (`LIMITS`, lib/schema/limits.ts),
  * so that a long Douban item is shown shortened rather than refused further down: text is cut, a list
  * keeps its first entries, each cut too, and a URL past the cap becomes `null` (a cut URL leads
- * elsewhere). Counts each field it changed in `nowshowing_parser_fields_trimmed_total`.
+ * elsewhere). Tells `onTrim` each field it changed.
  */
-export function trimMovie(movie: Movie): Movie {
+export function trimMovie(movie: Movie, onTrim: (field: TrimmedField) => void = () => {}): Movie {
   const trimmed: TrimmedField[] = [];
   const text = <T extends string | null>(field: TrimmedField, value: T, max: number): T => {
     if (value === null || value.length <= max) return value;
@@ -54,6 +53,6 @@ export function trimMovie(movie: Movie): Movie {
     ticketUrl: url('ticketUrl', movie.ticketUrl),
     releaseDate: text('releaseDate', movie.releaseDate, LIMITS.textChars),
   };
-  for (const field of trimmed) metrics.parserFieldsTrimmed.inc({ field });
+  for (const field of trimmed) onTrim(field);
   return fitted;
 }
