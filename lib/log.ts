@@ -66,12 +66,14 @@ export function createLog({
   return { logEvent, logThrottled };
 }
 
-// Synchronous writes: a line logged just before process.exit (shutdown, a crash) is not lost. No pino
-// transports: they run in worker threads, which bundlers break.
+// Through console, as before pino: unit tests read log lines by spying on console.log and
+// console.error. console writes to files and pipes synchronously on Linux, so a line logged just
+// before process.exit (shutdown, a crash) is not lost. No pino transports: they run in worker
+// threads, which bundlers break.
 const log = createLog({
   level: env.logLevel,
-  out: pino.destination({ fd: 1, sync: true }),
-  err: pino.destination({ fd: 2, sync: true }),
+  out: { write: (line: string) => console.log(line.trimEnd()) },
+  err: { write: (line: string) => console.error(line.trimEnd()) },
 });
 
 /**
