@@ -1,6 +1,7 @@
 // One measurement: one target, N clients, K upstream changes, then churn. See bench/README.md.
 import { request } from 'node:http';
 import { setTimeout as sleep } from 'node:timers/promises';
+import { createParser } from 'eventsource-parser';
 import type { FakeDouban } from '../scripts/fake-douban/start-fake-douban';
 import type { LoadProgress } from './load-protocol';
 import { type MemorySample, readCpuNs, sampleMemory } from './read-process';
@@ -140,13 +141,14 @@ async function readStreams(url: string): Promise<number | null> {
 /** One client until the board is live (a snapshot fetched from Douban, not saved data), then it leaves. */
 function warmUp({ url, timeoutMs }: { url: string; timeoutMs: number }): Promise<void> {
   return new Promise((resolve, reject) => {
-    let text = '';
+    const parser = createParser({
+      onEvent: ({ event, data }) => {
+        if (event === 'snapshot' && (JSON.parse(data) as { source?: string }).source === 'douban') finish();
+      },
+    });
     const req = request(url, { agent: false, headers: { Accept: 'text/event-stream' } }, (res) => {
       res.setEncoding('utf8');
-      res.on('data', (chunk: string) => {
-        text = (text + chunk).slice(-1_000_000);
-        if (/event: snapshot\n[^\n]*\ndata: [^\n]*"source":"douban"/.test(text)) finish();
-      });
+      res.on('data', (chunk: string) => parser.feed(chunk));
     });
     const timer = setTimeout(() => finish(new Error(`no live snapshot within ${timeoutMs} ms`)), timeoutMs);
     const finish = (error?: Error) => {

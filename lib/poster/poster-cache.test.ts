@@ -32,6 +32,15 @@ describe('createPosterCache', () => {
     expect(cache.bytes()).toBe(100);
   });
 
+  it('forgets what a key held when a poster too large to keep replaces it, rather than serve the old one', () => {
+    const sizes: number[] = [];
+    const cache = createPosterCache({ maxBytes: 1000, onBytes: (bytes) => sizes.push(bytes) });
+    cache.set('a', posterOf(100));
+    cache.set('a', posterOf(251));
+    expect(cache.get('a')).toBeUndefined();
+    expect(sizes).toEqual([100, 0]);
+  });
+
   it('counts a poster stored twice under one key once', () => {
     const cache = createPosterCache({ maxBytes: 1000 });
     cache.set('a', posterOf(200));

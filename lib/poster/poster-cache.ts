@@ -1,4 +1,5 @@
 import 'server-only';
+import { LRUCache } from 'lru-cache';
 import { env } from '@/lib/env';
 import { getServices } from '@/lib/services';
 import { singleton } from '@/lib/singleton';
@@ -14,7 +15,10 @@ export interface CachedPoster {
 export interface PosterCache {
   /** The poster under `key`, now the most recently used; undefined when not held. */
   get(key: string): CachedPoster | undefined;
-  /** Keeps `poster` unless it is over a quarter of the bound; drops least recently used ones to fit. */
+  /**
+   * Keeps `poster` unless it is over a quarter of the bound (then nothing is kept under `key`); drops
+   * least recently used ones to fit.
+   */
   set(key: string, poster: CachedPoster): void;
   /** Bytes of poster bodies held now. */
   bytes(): number;
@@ -22,10 +26,9 @@ export interface PosterCache {
 
 /**
  * A least-recently-used cache of posters bounded by the total bytes of their bodies (0: keeps
- * nothing). A Map iterates in insertion order, so deleting and re-inserting on each use keeps the
- * least recently used first: eviction is O(1) without a linked list. One poster may take at most a
- * quarter of the bound, so a few large ones cannot flush the many small ones a page shows.
- * `onBytes` hears the new total after every change (the process cache reports it as a gauge).
+ * nothing), on lru-cache's `maxSize` with each entry sized by its body. One poster may take at most a
+ * quarter of the bound (`maxEntrySize`), so a few large ones cannot flush the many small ones a page
+ * shows. `onBytes` hears the new total after every change (the process cache reports it as a gauge).
  */
 export function createPosterCache({
   maxBytes,
@@ -34,36 +37,22 @@ export function createPosterCache({
   maxBytes: number;
   onBytes?: (bytes: number) => void;
 }): PosterCache {
-  const entries = new Map<string, CachedPoster>();
-  let total = 0;
-  const remove = (key: string): void => {
-    const old = entries.get(key);
-    if (!old) return;
-    entries.delete(key);
-    total -= old.body.byteLength;
-  };
+  const maxPosterBytes = Math.floor(maxBytes / 4);
+  // lru-cache wants positive bounds; a bound that no poster fits under keeps nothing.
+  if (maxPosterBytes < 1) return { get: () => undefined, set: () => {}, bytes: () => 0 };
+  const entries = new LRUCache<string, CachedPoster>({
+    maxSize: maxBytes,
+    maxEntrySize: maxPosterBytes,
+    // lru-cache refuses a size of 0; an empty body still takes an entry.
+    sizeCalculation: (poster) => Math.max(1, poster.body.byteLength),
+  });
   return {
-    get(key) {
-      const poster = entries.get(key);
-      if (poster) {
-        entries.delete(key);
-        entries.set(key, poster);
-      }
-      return poster;
-    },
+    get: (key) => entries.get(key),
     set(key, poster) {
-      const size = poster.body.byteLength;
-      if (size > maxBytes / 4) return;
-      remove(key);
-      for (const oldest of entries.keys()) {
-        if (total + size <= maxBytes) break;
-        remove(oldest);
-      }
       entries.set(key, poster);
-      total += size;
-      onBytes(total);
+      onBytes(entries.calculatedSize);
     },
-    bytes: () => total,
+    bytes: () => entries.calculatedSize,
   };
 }
 

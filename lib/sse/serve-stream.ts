@@ -1,5 +1,5 @@
 import 'server-only';
-import { parseCity } from '@/lib/cities/find-city';
+import { parseCity } from '@/lib/cities/parse-city';
 import { env } from '@/lib/env';
 import { HttpError, toErrorResponse } from '@/lib/errors';
 import type { Metrics } from '@/lib/metrics/metrics';

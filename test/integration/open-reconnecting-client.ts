@@ -1,4 +1,5 @@
 import { type ClientRequest, get, type IncomingMessage } from 'node:http';
+import { createParser } from 'eventsource-parser';
 
 /** One dispatched event, and which connection (1 = the first that answered 200) it arrived on. */
 export interface ReceivedEvent {
@@ -132,43 +133,21 @@ export function openReconnectingClient(
     });
   }
 
-  /** The stream's lines and fields, as the spec's "interpret an event stream" says. */
+  /** The stream's events, read by eventsource-parser as the spec's "interpret an event stream" says. */
   function readEvents(response: IncomingMessage, connection: number): void {
-    let buffer = '';
-    let type = '';
-    let data = '';
-    let idBuffer = lastEventId;
-    const dispatch = () => {
-      lastEventId = idBuffer;
-      if (data === '') {
-        type = '';
-        return;
-      }
-      events.push({ type: type || 'message', id: lastEventId, data: data.slice(0, -1), connection });
-      type = '';
-      data = '';
-      changed();
-    };
-    const line = (text: string) => {
-      if (text === '') return dispatch();
-      if (text.startsWith(':')) return;
-      const colon = text.indexOf(':');
-      const field = colon === -1 ? text : text.slice(0, colon);
-      let value = colon === -1 ? '' : text.slice(colon + 1);
-      if (value.startsWith(' ')) value = value.slice(1);
-      if (field === 'event') type = value;
-      else if (field === 'data') data += `${value}\n`;
-      else if (field === 'id' && !value.includes('\0')) idBuffer = value;
-      else if (field === 'retry' && /^\d+$/.test(value)) retryMs = Number(value);
-    };
-    response.setEncoding('utf8');
-    response.on('data', (chunk: string) => {
-      buffer += chunk;
-      // A CR at the end may be the first half of a CRLF: keep it for the next chunk.
-      const lines = buffer.split(/\r\n|\r(?!$)|\n/);
-      buffer = lines.pop() ?? '';
-      for (const text of lines) line(text);
+    const parser = createParser({
+      onEvent: ({ event, id, data }) => {
+        // As EventSource does: an event without an `id:` keeps the last ID.
+        if (id !== undefined) lastEventId = id;
+        events.push({ type: event ?? 'message', id: lastEventId, data, connection });
+        changed();
+      },
+      onRetry: (ms) => {
+        retryMs = ms;
+      },
     });
+    response.setEncoding('utf8');
+    response.on('data', (chunk: string) => parser.feed(chunk));
   }
 
   connect();

@@ -52,7 +52,7 @@ function logLines(app: App): Array<Record<string, unknown>> {
   return app
     .output()
     .split('\n')
-    .filter((line) => line.startsWith('{"time"'))
+    .filter((line) => line.startsWith('{"level"'))
     .map((line) => JSON.parse(line) as Record<string, unknown>);
 }
 

@@ -1,4 +1,4 @@
-import { listCities } from '@/lib/cities/find-city';
+import { listCities } from '@/lib/cities/list-cities';
 
 /** Every city Douban lists now-showing pages for: `[{ slug, name, hot }]`, hot cities first. */
 export function GET(): Response {

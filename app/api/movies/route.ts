@@ -1,5 +1,5 @@
 import { readBoardJson } from '@/lib/board/read-board';
-import { parseCity } from '@/lib/cities/find-city';
+import { parseCity } from '@/lib/cities/parse-city';
 import { toErrorResponse } from '@/lib/errors';
 import { getServices } from '@/lib/services';
 

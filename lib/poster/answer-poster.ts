@@ -34,7 +34,7 @@ const fetches = singleton('poster-fetches', () => new Map<string, Promise<Cached
  * Each answer counts once in `posterRequests`: `hit` (no fetch of its own), `miss` (it fetched),
  * `not-modified` or `refused`.
  */
-export async function fetchPoster({
+export async function answerPoster({
   url,
   ifNoneMatch = null,
 }: {

@@ -10,14 +10,6 @@ const citiesBySlug = new Map<string, City>(cities.map((city) => [city.slug, city
 const exampleSlugs = cities.slice(0, 5).map((city) => city.slug);
 
 /**
- * Every city Douban's picker offers (343 in the recording), hot cities first in the picker's order,
- * then the rest by initial letter. A fresh array each call, so callers may sort or filter it in place.
- */
-export function listCities(): City[] {
-  return cities.map((city) => ({ ...city }));
-}
-
-/**
  * Turns a `city` query parameter into a known city. Slugs are Douban's `uid`s, matched exactly:
  * lower-case pinyin or digits (`shanghai`, `118378`), no trimming or case folding. Pass every value
  * of the parameter (`searchParams.getAll('city')`): `city=a&city=b` is refused, not read as `a`, since
@@ -48,7 +40,7 @@ export function parseCity(values: string | readonly string[] | null | undefined)
   if (!city) {
     throw cityError({ code: 'unknown-city', message: `The city "${input}" is not one Douban lists.` });
   }
-  // A copy, like listCities, so no caller can change the shared list.
+  // A copy, as listCities gives, so no caller can change the shared list.
   return { ...city };
 }
 

@@ -44,7 +44,7 @@ const upstream = createServer((req, res) => {
 });
 
 const poster = (path: string) => `https://img1.doubanio.com${path}`;
-let fetchPoster: typeof import('./fetch-poster').fetchPoster;
+let answerPoster: typeof import('./answer-poster').answerPoster;
 let posterCache: typeof import('./poster-cache').posterCache;
 let metrics: import('@/lib/metrics/metrics').Metrics;
 
@@ -56,7 +56,7 @@ beforeAll(async () => {
   process.env.POSTER_CACHE_BYTES = '100000';
   process.env.DOUBAN_TIMEOUT_MS = '20000';
   vi.resetModules();
-  ({ fetchPoster } = await import('./fetch-poster'));
+  ({ answerPoster } = await import('./answer-poster'));
   ({ posterCache } = await import('./poster-cache'));
   metrics = (await import('@/lib/services')).getServices().metrics;
 });
@@ -68,16 +68,16 @@ afterAll(async () => {
 });
 
 const refusal = async (path: string) => {
-  const error = await fetchPoster({ url: poster(path) }).catch((caught: unknown) => caught);
+  const error = await answerPoster({ url: poster(path) }).catch((caught: unknown) => caught);
   expect(error).toBeInstanceOf(Error);
   return error as { status: number; code: string };
 };
 const counted = async (outcome: string) =>
   (await metrics.posterRequests.get()).values.find((value) => value.labels.outcome === outcome)?.value ?? 0;
 
-describe('fetchPoster', () => {
+describe('answerPoster', () => {
   it('answers an image with a strong ETag, a long immutable Cache-Control, nosniff and its length', async () => {
-    const res = await fetchPoster({ url: poster('/view/photo/good.jpg') });
+    const res = await answerPoster({ url: poster('/view/photo/good.jpg') });
     expect(res.status).toBe(200);
     expect(res.headers.get('content-type')).toBe('image/jpeg');
     expect(res.headers.get('content-length')).toBe('5000');
@@ -88,8 +88,8 @@ describe('fetchPoster', () => {
   });
 
   it('serves the second request from the cache: the upstream sees one request', async () => {
-    const first = await fetchPoster({ url: poster('/view/sized/6000/a.jpg') });
-    const second = await fetchPoster({ url: poster('/view/sized/6000/a.jpg') });
+    const first = await answerPoster({ url: poster('/view/sized/6000/a.jpg') });
+    const second = await answerPoster({ url: poster('/view/sized/6000/a.jpg') });
     expect(second.status).toBe(200);
     expect(Buffer.from(await second.arrayBuffer())).toEqual(Buffer.from(await first.arrayBuffer()));
     expect(second.headers.get('etag')).toBe(first.headers.get('etag'));
@@ -98,14 +98,14 @@ describe('fetchPoster', () => {
 
   it('answers 304 without a body when If-None-Match names the ETag, weak or in a list', async () => {
     const url = poster('/view/photo/good.jpg');
-    const etag = (await fetchPoster({ url })).headers.get('etag') as string;
+    const etag = (await answerPoster({ url })).headers.get('etag') as string;
     for (const ifNoneMatch of [etag, `W/${etag}`, `"other", ${etag}`, '*']) {
-      const res = await fetchPoster({ url, ifNoneMatch });
+      const res = await answerPoster({ url, ifNoneMatch });
       expect(res.status).toBe(304);
       expect(res.headers.get('etag')).toBe(etag);
       expect(await res.text()).toBe('');
     }
-    expect((await fetchPoster({ url, ifNoneMatch: '"other"' })).status).toBe(200);
+    expect((await answerPoster({ url, ifNoneMatch: '"other"' })).status).toBe(200);
   });
 
   it.each([
@@ -132,7 +132,7 @@ describe('fetchPoster', () => {
   });
 
   it('lets concurrent requests for an uncached poster share one upstream fetch', async () => {
-    const answers = Array.from({ length: 5 }, () => fetchPoster({ url: poster('/view/gated.jpg') }));
+    const answers = Array.from({ length: 5 }, () => answerPoster({ url: poster('/view/gated.jpg') }));
     // The upstream holds its answer until every request above has started.
     for (let i = 0; i < 200 && requests.get('/view/gated.jpg') === undefined; i++) {
       await new Promise((resolve) => setTimeout(resolve, 25));
@@ -147,18 +147,18 @@ describe('fetchPoster', () => {
 
   it('keeps the cache within its bound: the oldest go first, and the gauge says how full it is', async () => {
     for (const name of ['1', '2', '3', '4', '5', '6'])
-      await fetchPoster({ url: poster(`/view/sized/20000/${name}.jpg`) });
+      await answerPoster({ url: poster(`/view/sized/20000/${name}.jpg`) });
     expect(posterCache.bytes()).toBeLessThanOrEqual(100_000);
     expect((await metrics.posterCacheBytes.get()).values[0]?.value).toBe(posterCache.bytes());
-    await fetchPoster({ url: poster('/view/sized/20000/6.jpg') });
+    await answerPoster({ url: poster('/view/sized/20000/6.jpg') });
     expect(requests.get('/view/sized/20000/6.jpg')).toBe(1);
-    await fetchPoster({ url: poster('/view/sized/20000/1.jpg') });
+    await answerPoster({ url: poster('/view/sized/20000/1.jpg') });
     expect(requests.get('/view/sized/20000/1.jpg')).toBe(2);
   });
 
   it('does not cache a poster over a quarter of the bound, but still serves it', async () => {
     for (let i = 0; i < 2; i++) {
-      expect((await fetchPoster({ url: poster('/view/sized/30000/big.jpg') })).status).toBe(200);
+      expect((await answerPoster({ url: poster('/view/sized/30000/big.jpg') })).status).toBe(200);
     }
     expect(requests.get('/view/sized/30000/big.jpg')).toBe(2);
   });
@@ -166,10 +166,10 @@ describe('fetchPoster', () => {
   it('counts each answer once, as a miss, hit, not-modified or refused', async () => {
     const before = await Promise.all(['miss', 'hit', 'not-modified', 'refused'].map(counted));
     const url = poster('/view/sized/7000/counted.jpg');
-    const etag = (await fetchPoster({ url })).headers.get('etag');
-    await fetchPoster({ url });
-    await fetchPoster({ url, ifNoneMatch: etag });
-    await fetchPoster({ url: 'https://evil.example/view/x.jpg' }).catch(() => {});
+    const etag = (await answerPoster({ url })).headers.get('etag');
+    await answerPoster({ url });
+    await answerPoster({ url, ifNoneMatch: etag });
+    await answerPoster({ url: 'https://evil.example/view/x.jpg' }).catch(() => {});
     const after = await Promise.all(['miss', 'hit', 'not-modified', 'refused'].map(counted));
     expect(after.map((value, i) => value - (before[i] as number))).toEqual([1, 1, 1, 1]);
   });
@@ -177,7 +177,7 @@ describe('fetchPoster', () => {
   it('refuses a URL that is not a Douban poster with a 400, without asking the upstream', async () => {
     const total = () => [...requests.values()].reduce((sum, n) => sum + n, 0);
     const before = total();
-    const error = await fetchPoster({ url: 'https://img1.doubanio.com@127.0.0.1/view/x.jpg' }).catch(
+    const error = await answerPoster({ url: 'https://img1.doubanio.com@127.0.0.1/view/x.jpg' }).catch(
       (e) => e,
     );
     expect(error).toMatchObject({ status: 400, code: 'bad-poster-url' });
