@@ -1,17 +1,10 @@
 import { describe, expect, it } from 'vitest';
 import { HttpError } from '@/lib/errors';
+import { thrownBy } from '@/test/thrown-by';
 import { parseCity } from './parse-city';
 
-/** The HttpError that parsing `input` throws; fails the test on anything else. */
-function errorOf(input: Parameters<typeof parseCity>[0]): HttpError {
-  try {
-    parseCity(input);
-  } catch (error) {
-    if (error instanceof HttpError) return error;
-    throw error;
-  }
-  throw new Error('parseCity did not throw');
-}
+/** The HttpError that parsing `input` throws. */
+const errorOf = (input: Parameters<typeof parseCity>[0]) => thrownBy(HttpError, () => parseCity(input));
 
 describe('parseCity', () => {
   it('returns the known city for a slug', () => {

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { encodeGb18030 } from '@/scripts/fake-douban/encode-gb18030';
+import { thrownBy } from '@/test/thrown-by';
 import { decodePage } from './decode-page';
 import { UpstreamError } from './upstream-error';
 
@@ -7,15 +8,8 @@ const TITLE = '好东西';
 const page = (head: string) => `<html><head>${head}<title>${TITLE}</title></head><body></body></html>`;
 const utf8 = (text: string) => new TextEncoder().encode(text);
 
-function reasonOf(run: () => unknown): string {
-  try {
-    run();
-  } catch (error) {
-    if (error instanceof UpstreamError) return error.reason;
-    throw error;
-  }
-  throw new Error('decodePage did not throw');
-}
+/** The reason of the UpstreamError that `run` throws. */
+const reasonOf = (run: () => unknown) => thrownBy(UpstreamError, run).reason;
 
 describe('encodeGb18030 (the fixture maker)', () => {
   it('writes 好东西 as the bytes GB18030 gives it', () => {

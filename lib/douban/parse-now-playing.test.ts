@@ -4,6 +4,7 @@ import { describe, expect, it } from 'vitest';
 import { createMetrics } from '@/lib/metrics/metrics';
 import { boardSnapshotSchema } from '@/lib/schema/board';
 import type { Movie, NowPlayingPage } from '@/lib/types';
+import { thrownBy } from '@/test/thrown-by';
 import { parseNowPlaying } from './parse-now-playing';
 import { UpstreamError } from './upstream-error';
 
@@ -19,16 +20,8 @@ const allMovies = (page: NowPlayingPage) => [...page.nowPlaying, ...page.upcomin
 const findMovie = (page: NowPlayingPage, id: string): Movie | undefined =>
   allMovies(page).find((movie) => movie.id === id);
 
-/** The reason of the UpstreamError that parsing `html` throws; fails the test on anything else. */
-function reasonOf(html: string): string {
-  try {
-    parseNowPlaying(html);
-  } catch (error) {
-    if (error instanceof UpstreamError) return error.reason;
-    throw error;
-  }
-  throw new Error('parseNowPlaying did not throw');
-}
+/** The reason of the UpstreamError that parsing `html` throws. */
+const reasonOf = (html: string) => thrownBy(UpstreamError, () => parseNowPlaying(html)).reason;
 
 describe('parseNowPlaying on the 2024 Shanghai page', () => {
   it('finds 85 movies now playing and 10 upcoming', () => {

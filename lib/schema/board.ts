@@ -15,6 +15,7 @@ export const versionSchema = z.int().check(z.positive());
 
 /** Where the board's movies come from: a live Douban fetch, or the recording bundled with the app. */
 export const boardSourceSchema = z.enum(['douban', 'saved', 'none']);
+export type BoardSource = z.infer<typeof boardSourceSchema>;
 
 /** GET /api/movies and the `snapshot` SSE event. */
 export const boardSnapshotSchema = z.object({
@@ -28,9 +29,11 @@ export const boardSnapshotSchema = z.object({
   nowPlaying: moviesSchema,
   upcoming: moviesSchema,
 });
+export type BoardSnapshot = z.infer<typeof boardSnapshotSchema>;
 
 /** The ids of each list, in Douban's order. */
 export const boardOrderSchema = z.object({ nowPlaying: movieIdsSchema, upcoming: movieIdsSchema });
+export type BoardOrder = z.infer<typeof boardOrderSchema>;
 
 /** The `update` SSE event: only what changed between `version - n` and `version`. */
 export const boardUpdateSchema = z.object({
@@ -47,6 +50,7 @@ export const boardUpdateSchema = z.object({
    */
   order: z.optional(boardOrderSchema),
 });
+export type BoardUpdate = z.infer<typeof boardUpdateSchema>;
 
 /**
  * `live`: Douban answers and the board is current. `stale`: Douban does not answer; the board is the
@@ -54,6 +58,7 @@ export const boardUpdateSchema = z.object({
  * the board is the last one it had, and it catches up when the store returns.
  */
 export const boardStateSchema = z.enum(['live', 'stale', 'degraded']);
+export type BoardState = z.infer<typeof boardStateSchema>;
 
 /** The `status` SSE event, sent when the board's health changes. */
 export const boardStatusSchema = z.object({
@@ -69,3 +74,4 @@ export const boardStatusSchema = z.object({
   /** ISO time of the last successful fetch, null if there never was one. */
   lastSuccessAt: z.nullable(text),
 });
+export type BoardStatus = z.infer<typeof boardStatusSchema>;

@@ -13,6 +13,7 @@ export const movieIdSchema = z.string().check(z.regex(new RegExp(`^\\d{1,${LIMIT
 
 /** Which list of Douban's page a movie came from. */
 export const movieCategorySchema = z.enum(['nowplaying', 'upcoming']);
+export type MovieCategory = z.infer<typeof movieCategorySchema>;
 
 /** One movie as Douban's now-showing page describes it. */
 export const movieSchema = z.object({
@@ -46,6 +47,7 @@ export const movieSchema = z.object({
   /** Upcoming only: the "想看" (want to see) count. */
   wish: count,
 });
+export type Movie = z.infer<typeof movieSchema>;
 
 /** A list of movies, at most as many as a board holds. */
 export const moviesSchema = z.array(movieSchema).check(z.maxLength(LIMITS.boardMovies));

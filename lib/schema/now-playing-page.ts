@@ -24,3 +24,4 @@ export const nowPlayingPageSchema = z.object({ nowPlaying: moviesSchema, upcomin
     'an id listed twice',
   ),
 );
+export type NowPlayingPage = z.infer<typeof nowPlayingPageSchema>;

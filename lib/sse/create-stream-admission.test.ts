@@ -1,5 +1,6 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import type { HttpError } from '@/lib/errors';
+import { thrownBy } from '@/test/thrown-by';
 
 /**
  * A fresh admission with these limits, its own metrics and shutdown flag. Modules are loaded afresh
@@ -27,15 +28,7 @@ async function load(settings: { STREAMS_PER_IP: string; STREAMS_MAX: string; LOG
   const rejected = async (reason: string) =>
     (await metrics.streamsRejected.get()).values.find((value) => value.labels.reason === reason)?.value ?? 0;
   /** The HttpError `admit` throws (of the freshly loaded class); fails the test if it admits. */
-  const refusal = (admit: () => unknown): HttpError => {
-    try {
-      admit();
-    } catch (error) {
-      if (error instanceof errors.HttpError) return error;
-      throw error;
-    }
-    throw new Error('the stream was admitted');
-  };
+  const refusal = (admit: () => unknown): HttpError => thrownBy(errors.HttpError, admit);
   return {
     admitStream,
     countAdmitted,

@@ -1,16 +1,11 @@
 import { describe, expect, it } from 'vitest';
 import { HttpError } from '@/lib/errors';
+import { thrownBy } from '@/test/thrown-by';
 import { parseLastEventId } from './parse-last-event-id';
 
-function errorOf(input: Parameters<typeof parseLastEventId>[0]): HttpError {
-  try {
-    parseLastEventId(input);
-  } catch (error) {
-    if (error instanceof HttpError) return error;
-    throw error;
-  }
-  throw new Error('parseLastEventId did not throw');
-}
+/** The HttpError that parsing `input` throws. */
+const errorOf = (input: Parameters<typeof parseLastEventId>[0]) =>
+  thrownBy(HttpError, () => parseLastEventId(input));
 
 describe('parseLastEventId', () => {
   it('reads the header, which wins over the query', () => {

@@ -1,5 +1,5 @@
 import { toErrorResponse } from '@/lib/errors';
-import { readMetrics } from '@/lib/metrics/read-metrics';
+import { answerMetrics } from '@/lib/metrics/answer-metrics';
 import { getServices } from '@/lib/services';
 
 export const dynamic = 'force-dynamic';
@@ -8,7 +8,7 @@ export const runtime = 'nodejs';
 /** GET /api/metrics: every metric of this process in Prometheus' text format (see the README). */
 export async function GET(request: Request): Promise<Response> {
   try {
-    return await readMetrics({
+    return await answerMetrics({
       authorization: request.headers.get('authorization'),
       registry: getServices().metrics.registry,
     });

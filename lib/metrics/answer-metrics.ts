@@ -12,7 +12,7 @@ const expected = env.metricsToken ? digest(`Bearer ${env.metricsToken}`) : null;
  * that sends it (`Authorization: Bearer …`) gets an answer; the comparison takes the same time
  * whatever the guess (both sides hashed to one length first).
  */
-export async function readMetrics({
+export async function answerMetrics({
   authorization,
   registry,
 }: {
