@@ -7,6 +7,7 @@ import { fetchNowPlaying } from '@/lib/douban/fetch-now-playing';
 import { getSavedPage, type SavedPage } from '@/lib/douban/get-saved-page';
 import { env } from '@/lib/env';
 import { createMetrics, type Metrics } from '@/lib/metrics/metrics';
+import { createPosterProxy, type PosterProxy } from '@/lib/poster/create-poster-proxy';
 import { shuttingDownSince } from '@/lib/shutdown';
 import { CityChannel } from '@/lib/sse/city-channel';
 import { createSessionTicker, type SessionTicker } from '@/lib/sse/create-session-ticker';
@@ -22,11 +23,13 @@ export interface Services {
   channel(city: string): CityChannel;
   ticker: SessionTicker;
   admission: StreamAdmission;
+  /** GET /api/poster: the cache and the fetches to Douban's image hosts. */
+  posters: PosterProxy;
 }
 
 /**
  * The composition root: builds the metrics, the bus, the boards, the stream channels, the shared
- * heartbeat and the stream limits from `env`, wired to each other. Tests build a fresh one with their
+ * heartbeat, the stream limits and the poster proxy from `env`, wired to each other. Tests build a fresh one with their
  * own bus or Douban; the app uses the process's (`getServices`).
  */
 export function createServices({
@@ -80,6 +83,7 @@ export function createServices({
     },
     ticker,
     admission,
+    posters: createPosterProxy({ metrics, cacheBytes: env.posterCacheBytes }),
   };
 }
 

@@ -2,7 +2,7 @@ import { createServer, type IncomingMessage, type ServerResponse } from 'node:ht
 import next from 'next';
 import { toErrorResponse } from '@/lib/errors';
 import { handleShutdownSignals } from '@/lib/handle-shutdown-signals';
-import { answerPoster } from '@/lib/poster/answer-poster';
+import { getServices } from '@/lib/services';
 import { shuttingDownSince } from '@/lib/shutdown';
 import { createConnectionDrain } from './create-connection-drain';
 import { serveNodeStream } from './serve-node-stream';
@@ -29,7 +29,7 @@ async function servePoster(request: IncomingMessage, response: ServerResponse): 
   let answer: Response;
   try {
     const ifNoneMatch = request.headers['if-none-match'];
-    answer = await answerPoster({
+    answer = await getServices().posters.answer({
       url: new URL(request.url ?? '/', 'http://localhost').searchParams.getAll('url'),
       ifNoneMatch: typeof ifNoneMatch === 'string' ? ifNoneMatch : null,
     });

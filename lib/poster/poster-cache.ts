@@ -1,8 +1,5 @@
 import 'server-only';
 import { LRUCache } from 'lru-cache';
-import { env } from '@/lib/env';
-import { getServices } from '@/lib/services';
-import { singleton } from '@/lib/singleton';
 
 /** A poster as the proxy answers it: bytes checked once, their ETag computed once. */
 export interface CachedPoster {
@@ -55,11 +52,3 @@ export function createPosterCache({
     bytes: () => entries.calculatedSize,
   };
 }
-
-/** The process's poster cache, POSTER_CACHE_BYTES large, shared by every Next bundle. */
-export const posterCache: PosterCache = singleton('poster-cache', () =>
-  createPosterCache({
-    maxBytes: env.posterCacheBytes,
-    onBytes: (bytes) => getServices().metrics.posterCacheBytes.set(bytes),
-  }),
-);

@@ -1,12 +1,12 @@
 import { toErrorResponse } from '@/lib/errors';
-import { answerPoster } from '@/lib/poster/answer-poster';
+import { getServices } from '@/lib/services';
 
 export const dynamic = 'force-dynamic';
 
 /** GET /api/poster?url=https://img<N>.doubanio.com/view/...: the poster, cached, with an ETag. */
 export async function GET(request: Request): Promise<Response> {
   try {
-    return await answerPoster({
+    return await getServices().posters.answer({
       // Every `url` given: a repeated parameter is refused, not silently narrowed to the first.
       url: new URL(request.url).searchParams.getAll('url'),
       ifNoneMatch: request.headers.get('if-none-match'),

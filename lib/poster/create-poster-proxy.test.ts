@@ -1,6 +1,7 @@
 import { once } from 'node:events';
 import { createServer, type ServerResponse } from 'node:http';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import type { PosterProxy } from './create-poster-proxy';
 
 // A stand-in for Douban's image host on loopback; each path below is one way it can answer.
 const PORT = 4581;
@@ -44,21 +45,20 @@ const upstream = createServer((req, res) => {
 });
 
 const poster = (path: string) => `https://img1.doubanio.com${path}`;
-let answerPoster: typeof import('./answer-poster').answerPoster;
-let posterCache: typeof import('./poster-cache').posterCache;
+let proxy: import('./create-poster-proxy').PosterProxy;
 let metrics: import('@/lib/metrics/metrics').Metrics;
+const answerPoster: PosterProxy['answer'] = (request) => proxy.answer(request);
 
 beforeAll(async () => {
   upstream.listen(PORT, '127.0.0.1');
   await once(upstream, 'listening');
   // lib/env reads process.env once, at import: set it first, then import what reads it.
   process.env.DOUBAN_IMAGE_ORIGIN = `http://127.0.0.1:${PORT}`;
-  process.env.POSTER_CACHE_BYTES = '100000';
   process.env.DOUBAN_TIMEOUT_MS = '20000';
   vi.resetModules();
-  ({ answerPoster } = await import('./answer-poster'));
-  ({ posterCache } = await import('./poster-cache'));
-  metrics = (await import('@/lib/services')).getServices().metrics;
+  const { createPosterProxy } = await import('./create-poster-proxy');
+  metrics = (await import('@/lib/metrics/metrics')).createMetrics();
+  proxy = createPosterProxy({ metrics, cacheBytes: 100_000 });
 });
 
 afterAll(async () => {
@@ -75,7 +75,7 @@ const refusal = async (path: string) => {
 const counted = async (outcome: string) =>
   (await metrics.posterRequests.get()).values.find((value) => value.labels.outcome === outcome)?.value ?? 0;
 
-describe('answerPoster', () => {
+describe('createPosterProxy', () => {
   it('answers an image with a strong ETag, a long immutable Cache-Control, nosniff and its length', async () => {
     const res = await answerPoster({ url: poster('/view/photo/good.jpg') });
     expect(res.status).toBe(200);
@@ -148,8 +148,8 @@ describe('answerPoster', () => {
   it('keeps the cache within its bound: the oldest go first, and the gauge says how full it is', async () => {
     for (const name of ['1', '2', '3', '4', '5', '6'])
       await answerPoster({ url: poster(`/view/sized/20000/${name}.jpg`) });
-    expect(posterCache.bytes()).toBeLessThanOrEqual(100_000);
-    expect((await metrics.posterCacheBytes.get()).values[0]?.value).toBe(posterCache.bytes());
+    expect(proxy.cache.bytes()).toBeLessThanOrEqual(100_000);
+    expect((await metrics.posterCacheBytes.get()).values[0]?.value).toBe(proxy.cache.bytes());
     await answerPoster({ url: poster('/view/sized/20000/6.jpg') });
     expect(requests.get('/view/sized/20000/6.jpg')).toBe(1);
     await answerPoster({ url: poster('/view/sized/20000/1.jpg') });
