@@ -6,7 +6,7 @@ import type { Metrics } from '@/lib/metrics/metrics';
 import type { SessionTicker } from './create-session-ticker';
 import type { StreamTicket } from './create-stream-admission';
 import { encodeEvent, encodeRetry } from './encode-event';
-import { type CloseReason, type Connection, Session } from './session';
+import { type CloseReason, type Connection, Session, type SessionPolicy } from './session';
 
 export interface ChannelOptions {
   feed: BoardFeed;
@@ -31,6 +31,7 @@ export class CityChannel {
   private status: { text: string; chunk: Uint8Array } | null = null;
   private unsubscribe: (() => void) | null = null;
   private readonly retryChunk: Uint8Array;
+  private readonly policy: SessionPolicy;
   // This city's metric series, looked up once rather than on every broadcast.
   private readonly counters: {
     open: ReturnType<Metrics['streamsOpen']['labels']>;
@@ -41,6 +42,11 @@ export class CityChannel {
   constructor(private readonly options: ChannelOptions) {
     const { city } = options.feed;
     this.retryChunk = encodeRetry(options.retryMs);
+    this.policy = {
+      maxQueueBytes: options.maxQueueBytes,
+      maxQueueEvents: options.maxQueueEvents,
+      onClose: this.onSessionClose,
+    };
     this.counters = {
       open: options.metrics.streamsOpen.labels(city),
       events: options.metrics.eventsSent.labels(city),
@@ -83,13 +89,7 @@ export class CityChannel {
     for (const chunk of greeting) bytes += chunk.byteLength;
     this.counters.events.inc(greeting.length - 1);
     this.options.metrics.bytesSent.inc(bytes);
-    const session = new Session(connection, {
-      greeting,
-      maxQueueBytes: this.options.maxQueueBytes,
-      maxQueueEvents: this.options.maxQueueEvents,
-      ticket,
-      onClose: this.onSessionClose,
-    });
+    const session = new Session({ connection, greeting, ticket, policy: this.policy });
     if (session.closed) return session;
     this.sessions.add(session);
     this.unsubscribe ??= board.subscribe(this.broadcast);

@@ -5,7 +5,7 @@ import { setImmediate as turn } from 'node:timers/promises';
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import type { StreamTicket } from './create-stream-admission';
 import { NodeResponseConnection } from './node-response-connection';
-import { type CloseReason, Session, type SessionOptions } from './session';
+import { type CloseReason, Session, type SessionPolicy } from './session';
 
 const PORT = 4510;
 const chunk = (n: number) => new Uint8Array(n).fill(0x61);
@@ -38,7 +38,7 @@ afterAll(async () => {
 function sessionOnNextRequest({
   initial = [],
   ...options
-}: Partial<SessionOptions> & { initial?: Uint8Array[] }) {
+}: Partial<SessionPolicy> & { initial?: Uint8Array[] }) {
   const release = vi.fn();
   const ticket: StreamTicket = { client: '127.0.0.1', release };
   const onClose = vi.fn<(session: unknown, reason: CloseReason) => void>();
@@ -48,13 +48,16 @@ function sessionOnNextRequest({
     pending.push((res) => {
       served(res);
       resolve(
-        new Session(new NodeResponseConnection(res), {
+        new Session({
+          connection: new NodeResponseConnection(res),
           greeting: initial,
-          maxQueueBytes: 1_000_000_000,
-          maxQueueEvents: 1_000_000_000,
           ticket,
-          onClose,
-          ...options,
+          policy: {
+            maxQueueBytes: 1_000_000_000,
+            maxQueueEvents: 1_000_000_000,
+            onClose,
+            ...options,
+          },
         }),
       );
     }),

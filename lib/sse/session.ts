@@ -27,16 +27,13 @@ export interface Connection {
   end(reason: CloseReason): void;
 }
 
-export interface SessionOptions {
-  /** Chunks to send first (retry, snapshot or replay, status), in order. */
-  greeting: readonly Uint8Array[];
+/** What every stream of an owner shares: one object for all of them, not a copy per stream. */
+export interface SessionPolicy {
   /** Bytes that may wait unsent for this client before it is dropped as too slow. */
   maxQueueBytes: number;
   /** Events that may wait unsent (written while the client never caught up) before the same. */
   maxQueueEvents: number;
-  /** The stream's place under the limits, given back when it ends (before `onClose`). */
-  ticket: StreamTicket | null;
-  /** Runs exactly once, however the session ends. */
+  /** Runs exactly once per session, however it ends. */
   onClose: (session: Session, reason: CloseReason) => void;
 }
 
@@ -53,25 +50,39 @@ export class Session {
   readonly openedAt = Date.now();
   closed = false;
   private connection: Connection | null;
-  private options: SessionOptions | null;
+  private policy: SessionPolicy | null;
+  /** The stream's place under the limits, given back when it ends (before `onClose`). */
+  private ticket: StreamTicket | null;
   /** Chunks written since the client last caught up with everything but the greeting. */
   private unread = 0;
   /** Bytes of the greeting that may still wait: all of it at first, then never more than waits at all. */
   private greeting: number;
 
-  constructor(connection: Connection, options: SessionOptions) {
+  /** `greeting`: the chunks sent first (retry, snapshot or replay, status), in order. */
+  constructor({
+    connection,
+    greeting,
+    ticket,
+    policy,
+  }: {
+    connection: Connection;
+    greeting: readonly Uint8Array[];
+    ticket: StreamTicket | null;
+    policy: SessionPolicy;
+  }) {
     this.connection = connection;
-    this.options = options;
+    this.policy = policy;
+    this.ticket = ticket;
     connection.bind(this);
-    for (const chunk of options.greeting) connection.write(chunk);
+    for (const chunk of greeting) connection.write(chunk);
     this.greeting = connection.buffered;
     if (connection.gone) this.close('aborted');
   }
 
   /** Sends a pre-encoded chunk; a client that has left or fallen too far behind is closed instead. */
   write(chunk: Uint8Array): void {
-    const { connection, options } = this;
-    if (!connection || !options) return;
+    const { connection, policy } = this;
+    if (!connection || !policy) return;
     if (connection.gone) {
       this.close('write-failed');
       return;
@@ -80,7 +91,7 @@ export class Session {
     this.greeting = Math.min(this.greeting, waiting);
     const backlog = waiting - this.greeting;
     this.unread = backlog === 0 ? 0 : this.unread + 1;
-    if (backlog > options.maxQueueBytes || this.unread > options.maxQueueEvents) {
+    if (backlog > policy.maxQueueBytes || this.unread > policy.maxQueueEvents) {
       this.close('slow-client');
       return;
     }
@@ -94,11 +105,12 @@ export class Session {
   close(reason: CloseReason): void {
     if (this.closed) return;
     this.closed = true;
-    const { connection, options } = this;
+    const { connection, policy, ticket } = this;
     this.connection = null;
-    this.options = null;
-    options?.ticket?.release();
+    this.policy = null;
+    this.ticket = null;
+    ticket?.release();
     connection?.end(reason);
-    options?.onClose(this, reason);
+    policy?.onClose(this, reason);
   }
 }

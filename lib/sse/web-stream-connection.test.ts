@@ -1,6 +1,6 @@
 import { describe, expect, it, vi } from 'vitest';
 import type { StreamTicket } from './create-stream-admission';
-import { type CloseReason, Session, type SessionOptions } from './session';
+import { type CloseReason, Session, type SessionPolicy } from './session';
 import { WebStreamConnection } from './web-stream-connection';
 
 const bytes = (n: number) => new Uint8Array(n).fill(0x61);
@@ -10,18 +10,16 @@ function open({
   signal,
   initial = [],
   ...options
-}: Partial<SessionOptions> & { signal?: AbortSignal; initial?: Uint8Array[] } = {}) {
+}: Partial<SessionPolicy> & { signal?: AbortSignal; initial?: Uint8Array[] } = {}) {
   const release = vi.fn();
   const ticket: StreamTicket = { client: '127.0.0.1', release };
   const onClose = vi.fn<(session: unknown, reason: CloseReason) => void>();
   const connection = new WebStreamConnection(signal);
-  const session = new Session(connection, {
+  const session = new Session({
+    connection,
     greeting: initial,
-    maxQueueBytes: 1_000_000,
-    maxQueueEvents: 1_000_000,
     ticket,
-    onClose,
-    ...options,
+    policy: { maxQueueBytes: 1_000_000, maxQueueEvents: 1_000_000, onClose, ...options },
   });
   // The same object the session's owner hears about, with the stream the route handler returns.
   return { session: Object.assign(session, { stream: connection.stream }), release, onClose };
