@@ -43,6 +43,10 @@ async function main(): Promise<void> {
   const port = Number(readFlag(['-p', '--port']) ?? process.env.PORT ?? 3000);
   const hostname = readFlag(['-H', '--hostname']);
   const connections = createConnectionDrain();
+  // Built here, by this bundle and outside any request, before Next can build them from a route:
+  // then the stream path and the polls run this bundle's code (packages loaded from node_modules),
+  // and no timer of the process keeps the async context of the first request Next served.
+  getServices();
   // Before Next starts: its instrumentation hook, which runs here too, then finds SIGTERM handled.
   let closeServer = async () => {};
   handleShutdownSignals({ exitCode: () => 0, closeServer: () => closeServer() });
