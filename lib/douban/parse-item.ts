@@ -34,10 +34,7 @@ export function parseItem(item: HTMLElement, category: MovieCategory): Movie | '
     duration: collapse(attr('data-duration')),
     regions: splitWords(attr('data-region')),
     directors: splitDirectors(attr('data-director')),
-    actors: attr('data-actors')
-      .split(/\s+\/\s+/)
-      .map((name) => name.trim())
-      .filter(Boolean),
+    actors: splitActors(attr('data-actors')),
     posterUrl: parseHttpUrl(item.querySelector('li.poster img')?.getAttribute('src')),
     url: `https://movie.douban.com/subject/${id}/`,
     ticketUrl: parseHttpUrl(item.querySelector('li.sbtn a.ticket-btn')?.getAttribute('href')),
@@ -81,6 +78,28 @@ function parseHttpUrl(value: string | undefined): string | null {
 
 function collapse(value: string | undefined): string | null {
   return value?.replace(/\s+/g, ' ').trim() || null;
+}
+
+/**
+ * Douban separates actors with ` / `; a slash without space on both sides is part of a name
+ * ("AC/DC"). One pass over the slashes: a regular expression such as `\s+\/\s+` backtracks over
+ * every run of spaces without a slash, which is quadratic (a hostile megabyte of spaces: minutes).
+ */
+function splitActors(value: string): string[] {
+  const names: string[] = [];
+  let start = 0;
+  for (let slash = value.indexOf('/'); slash !== -1; slash = value.indexOf('/', slash + 1)) {
+    if (isSpace(value[slash - 1]) && isSpace(value[slash + 1])) {
+      names.push(value.slice(start, slash));
+      start = slash + 1;
+    }
+  }
+  names.push(value.slice(start));
+  return names.map((name) => name.trim()).filter(Boolean);
+}
+
+function isSpace(character: string | undefined): boolean {
+  return character !== undefined && character.trim() === '';
 }
 
 function splitWords(value: string): string[] {

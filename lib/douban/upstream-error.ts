@@ -9,6 +9,7 @@ import 'server-only';
  * - `redirect`: Douban sent us elsewhere (sec.douban.com for flagged clients); never followed;
  * - `timeout`, `network`, `too-large`: no usable answer at all;
  * - `unknown-charset`: a page in an encoding `TextDecoder` does not know;
+ * - `too-deep`: a page nested far deeper than Douban's, refused before the HTML parser sees it;
  * - `not-a-nowplaying-page`, `truncated-page`, `empty-page`: an answer that is not a complete
  *   now-showing page (see `parseNowPlaying`).
  *
