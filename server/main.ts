@@ -24,6 +24,20 @@ function readFlag(names: string[]): string | undefined {
   return at === -1 ? undefined : args[at + 1];
 }
 
+/**
+ * The path a request names, as Next routes it: dot segments resolved (`/api/movies/./stream`,
+ * `/api/x/../movies/stream`, `%2e` included) the way the WHATWG URL parser does, so that every
+ * spelling Next would serve from a route handler is served here instead, through the same admission
+ * with the socket's address. Null for a target that is not a path (Next answers it).
+ */
+function pathOf(request: IncomingMessage): string | null {
+  try {
+    return new URL(request.url ?? '/', 'http://localhost').pathname;
+  } catch {
+    return null;
+  }
+}
+
 /** GET /api/poster, as the route handler answers it, written whole (see `writeResponse`). */
 async function servePoster(request: IncomingMessage, response: ServerResponse): Promise<void> {
   let answer: Response;
@@ -55,7 +69,7 @@ async function main(): Promise<void> {
   await app.prepare();
 
   const server = createServer((request, response) => {
-    const path = request.url?.split('?', 1)[0];
+    const path = pathOf(request);
     // Streams are not tracked here (it would cost every open stream a listener): at shutdown each
     // one closes its own connection (NodeResponseConnection), and a refused one says Connection: close.
     if (request.method === 'GET' && path === '/api/movies/stream') {
