@@ -61,6 +61,8 @@ export interface Env {
   redisPrefix: string;
   /** When set, GET /api/metrics wants `Authorization: Bearer <token>` (else 401). */
   metricsToken: string | null;
+  /** Other sites' origins whose pages may open the stream (CORS); every other site gets 403. */
+  allowedOrigins: string[];
   /** Least severe log line written: debug, info, warn or error. */
   logLevel: 'debug' | 'info' | 'warn' | 'error';
 }
@@ -134,6 +136,13 @@ const envSchema = z.object({
   METRICS_TOKEN: z.optional(
     matching(/^[\x21-\x7e]{16,200}$/, 'must be 16 to 200 printable characters without spaces'),
   ),
+  ALLOWED_ORIGINS: z._default(
+    matching(
+      /^(https?:\/\/[^/?#,\s]+)(,https?:\/\/[^/?#,\s]+)*$/,
+      'is not a comma-separated list of origins',
+    ),
+    '',
+  ),
   LOG_LEVEL: z._default(
     z.enum(['debug', 'info', 'warn', 'error'], 'is not one of debug, info, warn, error'),
     'info',
@@ -192,6 +201,9 @@ export function readEnv(source: Record<string, string | undefined>): Env {
     redisUrl: v.REDIS_URL ?? null,
     redisPrefix: v.REDIS_PREFIX,
     metricsToken: v.METRICS_TOKEN ?? null,
+    allowedOrigins: v.ALLOWED_ORIGINS
+      ? v.ALLOWED_ORIGINS.split(',').map((origin) => new URL(origin).origin)
+      : [],
     logLevel: v.LOG_LEVEL,
   };
 }

@@ -18,7 +18,7 @@ export async function serveNodeStream(request: IncomingMessage, response: Server
       },
       socketAddress: request.socket.remoteAddress ?? null,
     },
-    () => new NodeResponseConnection(response),
+    (headers) => new NodeResponseConnection(response, headers),
     getServices(),
   );
   if (refused) await writeResponse(refused, response);

@@ -31,7 +31,7 @@ export function createMetrics() {
     }),
     streamsRejected: new Counter({
       name: 'nowshowing_streams_rejected_total',
-      help: 'Stream requests refused, by reason (bad-request, ip-limit, total-limit, shutting-down).',
+      help: 'Stream requests refused, by reason (cross-site, bad-request, ip-limit, total-limit, shutting-down).',
       labelNames: ['reason'],
       registers,
     }),

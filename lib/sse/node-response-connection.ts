@@ -14,11 +14,12 @@ export class NodeResponseConnection implements Connection {
   // One bound function per stream: Node's emitters take functions, not listener objects.
   private readonly onGone = () => this.session?.close('aborted');
 
-  constructor(response: ServerResponse) {
+  /** `headers`: the stream's (see stream-headers.ts), CORS ones added for an allowed other site. */
+  constructor(response: ServerResponse, headers: Record<string, string> = streamHeaders) {
     this.response = response;
     // The client may have left while the board loaded the shared state: then nothing is written.
     if (response.destroyed) return;
-    response.writeHead(200, streamHeaders);
+    response.writeHead(200, headers);
     response.on('close', this.onGone);
   }
 
