@@ -37,7 +37,7 @@ export function parseItem(item: HTMLElement, category: MovieCategory): Movie | '
     actors: splitActors(attr('data-actors')),
     posterUrl: parseHttpUrl(item.querySelector('li.poster img')?.getAttribute('src')),
     url: `https://movie.douban.com/subject/${id}/`,
-    ticketUrl: parseHttpUrl(item.querySelector('li.sbtn a.ticket-btn')?.getAttribute('href')),
+    ticketUrl: parseTicketUrl(item.querySelector('li.sbtn a.ticket-btn')?.getAttribute('href')),
     releaseDate: upcoming ? collapse(item.querySelector('li.release-date')?.text) : null,
     wish: upcoming ? parseCount(attr('data-wish')) : null,
   };
@@ -71,6 +71,30 @@ function parseHttpUrl(value: string | undefined): string | null {
   try {
     const url = new URL(value.trim(), 'https://movie.douban.com/');
     return url.protocol === 'https:' || url.protocol === 'http:' ? url.href : null;
+  } catch {
+    return null;
+  }
+}
+
+/** Where Douban's ticket redirector is known to send buyers (its `url` parameter). */
+const TICKET_PARTNERS = /^(?:[a-z0-9-]+\.)*(?:maoyan\.com|douban\.com)$/;
+
+/**
+ * 选座购票 links only where Douban's pages send them: Douban's own pages (its ticket redirector, a
+ * film's cinema page) over https, and, when the redirector names its target (`?url=`), only a
+ * ticket partner Douban is known to use (Maoyan). Anything else is no link rather than a
+ * hostile page's phishing link on our card.
+ */
+function parseTicketUrl(value: string | undefined): string | null {
+  const href = parseHttpUrl(value);
+  if (!href) return null;
+  const url = new URL(href);
+  if (url.protocol !== 'https:' || url.host !== 'movie.douban.com') return null;
+  const target = url.searchParams.get('url');
+  if (target === null) return href;
+  try {
+    const partner = new URL(target);
+    return partner.protocol === 'https:' && TICKET_PARTNERS.test(partner.hostname) ? href : null;
   } catch {
     return null;
   }

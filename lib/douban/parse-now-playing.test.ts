@@ -282,6 +282,32 @@ describe('parseNowPlaying on edited pages', () => {
     expect(findMovie(page, '27201353')).toBeUndefined();
   });
 
+  it.each([
+    ['another host', 'https://phish.example/pay', null],
+    ['Douban over http', 'http://movie.douban.com/ticket/redirect/?movie_id=1', null],
+    ['a Douban lookalike', 'https://movie.douban.com.evil.example/ticket/redirect/?movie_id=1', null],
+    ['script', 'javascript:alert(1)', null],
+    [
+      "Douban's redirector to another host",
+      'https://movie.douban.com/ticket/redirect/?url=https%3A%2F%2Fphish.example%2F',
+      null,
+    ],
+    [
+      "Douban's redirector to Maoyan",
+      'https://movie.douban.com/ticket/redirect/?url=https%3A%2F%2Fm.maoyan.com%2Fcinema%2Fmovie%2F1',
+      'https://movie.douban.com/ticket/redirect/?url=https%3A%2F%2Fm.maoyan.com%2Fcinema%2Fmovie%2F1',
+    ],
+    [
+      'a relative Douban path',
+      '/ticket/redirect/?movie_id=1',
+      'https://movie.douban.com/ticket/redirect/?movie_id=1',
+    ],
+  ])('keeps a ticket link to %s only where Douban sends buyers', (_, href, expected) => {
+    const html = shangraoHtml.replace(/(<a class="ticket-btn"\s+href=")[^"]*"/, `$1${href}"`);
+    expect(html).not.toBe(shangraoHtml);
+    expect(parseNowPlaying(html).nowPlaying[0]?.ticketUrl).toBe(expected);
+  });
+
   it('reads unparsable numbers as null, never NaN', () => {
     const html = shangraoHtml
       .replace('data-score="7.6"', 'data-score="7,6"')

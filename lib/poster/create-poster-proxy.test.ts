@@ -76,9 +76,10 @@ const counted = async (outcome: string) =>
   (await metrics.posterRequests.get()).values.find((value) => value.labels.outcome === outcome)?.value ?? 0;
 
 describe('createPosterProxy', () => {
-  it('answers an image with a strong ETag, a long immutable Cache-Control, nosniff and its length', async () => {
+  it('answers an image with a strong ETag, a long immutable Cache-Control, nosniff, its length, for our pages only', async () => {
     const res = await answerPoster({ url: poster('/view/photo/good.jpg') });
     expect(res.status).toBe(200);
+    expect(res.headers.get('cross-origin-resource-policy')).toBe('same-origin');
     expect(res.headers.get('content-type')).toBe('image/jpeg');
     expect(res.headers.get('content-length')).toBe('5000');
     expect(res.headers.get('x-content-type-options')).toBe('nosniff');

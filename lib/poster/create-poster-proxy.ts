@@ -96,7 +96,12 @@ export function createPosterProxy({
           }
           cached = await pending;
         }
-        const headers = { ETag: cached.etag, 'Cache-Control': cacheControl };
+        const headers = {
+          ETag: cached.etag,
+          'Cache-Control': cacheControl,
+          // Our pages only: other sites cannot hotlink Douban's posters through us.
+          'Cross-Origin-Resource-Policy': 'same-origin',
+        };
         if (matchesEtag({ ifNoneMatch, etag: cached.etag })) {
           metrics.posterRequests.inc({ outcome: 'not-modified' });
           return new Response(null, { status: 304, headers });
