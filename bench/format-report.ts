@@ -44,6 +44,22 @@ const ROWS: Row[] = [
   { label: 'CPU per broadcast (ms)', value: (r) => r.cpu.msPerBroadcast, digits: 1 },
   { label: 'CPU per stream per broadcast (µs)', value: (r) => r.cpu.usPerStreamPerBroadcast, digits: 1 },
   { label: 'CPU while idle, polling (%)', value: (r) => r.cpu.idleNsPerMs / 1e4, digits: 1 },
+  // `?.`: results written before the bench measured the loop have no such figure.
+  {
+    label: 'event-loop delay, polls: p99 (ms)',
+    value: (r) => r.eventLoop?.polls.p99Ms ?? Number.NaN,
+    digits: 0,
+  },
+  {
+    label: 'event-loop delay, polls: max (ms)',
+    value: (r) => r.eventLoop?.polls.maxMs ?? Number.NaN,
+    digits: 0,
+  },
+  {
+    label: 'event-loop delay, broadcasts: max (ms)',
+    value: (r) => r.eventLoop?.broadcasts.maxMs ?? Number.NaN,
+    digits: 0,
+  },
   { label: 'idle RSS (MB)', value: (r) => r.memory.idle.rss / KB / KB, digits: 0 },
   {
     label: 'RSS after churn vs idle (%)',

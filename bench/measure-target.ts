@@ -69,6 +69,11 @@ export interface TargetResult {
     msPerBroadcast: number;
     usPerStreamPerBroadcast: number;
   };
+  /**
+   * The server's event-loop delay with N streams open: while only polls run (fetch, parse, diff of
+   * an unchanged page), and over the broadcasts (each fan-out to N streams holds the loop).
+   */
+  eventLoop: { polls: MemorySample['eventLoop']; broadcasts: MemorySample['eventLoop'] };
   churn: {
     cycles: Array<{ snapshots: number; failed: number; errors: string[]; streamsAfter: number | null }>;
     before: MemorySample;
@@ -230,6 +235,8 @@ export async function measureTarget(options: MeasureOptions): Promise<TargetResu
     const idleT0 = now();
     await sleep(3_000);
     const idleNsPerMs = (readCpuNs(pid) - idleCpu0) / (now() - idleT0);
+    // The loop's delay over that window, when only polls ran.
+    const pollsLoop = (await sampleMemory({ pid, probeDir })).eventLoop;
 
     // The broadcasts, one at a time.
     const changeResults: Array<{ score: number; changedAt: number; servedAt: number | null }> = [];
@@ -272,6 +279,7 @@ export async function measureTarget(options: MeasureOptions): Promise<TargetResu
       await sleep(200);
     }
 
+    const broadcastsLoop = (await sampleMemory({ pid, probeDir })).eventLoop;
     const report = await load.report();
     const { times } = report;
     const connected = times.connected.filter(Number.isFinite).length;
@@ -352,6 +360,7 @@ export async function measureTarget(options: MeasureOptions): Promise<TargetResu
         rssPerStream: (open.rss - idle.rss) / n,
         heapPerStream: (open.heapUsed - idle.heapUsed) / n,
       },
+      eventLoop: { polls: pollsLoop, broadcasts: broadcastsLoop },
       cpu: {
         idleNsPerMs,
         msPerBroadcast,

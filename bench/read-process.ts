@@ -89,7 +89,11 @@ export interface MemorySample {
   /** JS heap in use after gc(), bytes; NaN when the probe is not loaded (e.g. NODE_OPTIONS overridden). */
   heapUsed: number;
   external: number;
+  /** The event loop's delay since the sample before (p99, max), ms; NaN without the probe. */
+  eventLoop: { p99Ms: number; maxMs: number };
 }
+
+const noLoop = { p99Ms: Number.NaN, maxMs: Number.NaN };
 
 /** Asks the probe in `pid` for a gc() and its heap, then reads RSS. Waits at most `timeoutMs`. */
 export async function sampleMemory({
@@ -104,7 +108,7 @@ export async function sampleMemory({
   const file = path.join(probeDir, `${pid}.json`);
   // Without the probe, SIGUSR2 would end the server: then RSS only.
   if (!existsSync(path.join(probeDir, `${pid}.loaded`))) {
-    return { rss: readRss(pid), heapUsed: Number.NaN, external: Number.NaN };
+    return { rss: readRss(pid), heapUsed: Number.NaN, external: Number.NaN, eventLoop: noLoop };
   }
   rmSync(file, { force: true });
   process.kill(pid, 'SIGUSR2');
@@ -113,7 +117,7 @@ export async function sampleMemory({
   // Let the kernel account for the pages gc() gave back.
   await sleep(200);
   const rss = readRss(pid);
-  if (!existsSync(file)) return { rss, heapUsed: Number.NaN, external: Number.NaN };
-  const usage = JSON.parse(readFileSync(file, 'utf8')) as { heapUsed: number; external: number };
-  return { rss, heapUsed: usage.heapUsed, external: usage.external };
+  if (!existsSync(file)) return { rss, heapUsed: Number.NaN, external: Number.NaN, eventLoop: noLoop };
+  const usage = JSON.parse(readFileSync(file, 'utf8')) as Omit<MemorySample, 'rss'>;
+  return { rss, heapUsed: usage.heapUsed, external: usage.external, eventLoop: usage.eventLoop ?? noLoop };
 }
