@@ -253,4 +253,21 @@ describe('npm start with METRICS_TOKEN set', () => {
     expect(response.status).toBe(200);
     expect(await response.text()).toContain('# TYPE nowshowing_streams_open gauge');
   });
+
+  it('tells anyone only whether /api/health is ok, and the bearer of the token the detail', async () => {
+    for (const authorization of [null, 'Bearer wrong-token-0123456789']) {
+      const response = await fetch(`${app.url}/api/health`, {
+        headers: authorization ? { Authorization: authorization } : {},
+      });
+      expect(response.status).toBe(200);
+      // No host name, process id, Redis state or which instance polls: what a load balancer needs.
+      expect(await response.json()).toEqual({ ok: true, problems: [] });
+    }
+    const response = await fetch(`${app.url}/api/health`, { headers: { Authorization: `Bearer ${token}` } });
+    expect(await response.json()).toMatchObject({
+      ok: true,
+      instance: expect.any(String),
+      cities: expect.any(Array),
+    });
+  });
 });
