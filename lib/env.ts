@@ -52,6 +52,9 @@ export interface Env {
   shutdownTimeoutMs: number;
   /** Bytes of posters kept in memory (least recently used go first); 0: no cache. */
   posterCacheBytes: number;
+  /** New posters fetched from Douban a second, by the process and by one client IP (0: no limit). */
+  posterFetchesPerSecond: number;
+  posterFetchesPerClientPerSecond: number;
   /** How many updates per city are kept for Last-Event-ID replay. */
   historyLimit: number;
   defaultCity: string;
@@ -129,6 +132,8 @@ const envSchema = z.object({
   SUSPICIOUS_CONFIRM_POLLS: number(atLeast(1), 3),
   SHUTDOWN_TIMEOUT_MS: number(atLeast(0), 10_000),
   POSTER_CACHE_BYTES: number(atLeast(0), 32 * 1024 * 1024),
+  POSTER_FETCHES_PER_SECOND: number(atLeast(0), 20),
+  POSTER_FETCHES_PER_CLIENT_PER_SECOND: number(atLeast(0), 10),
   HISTORY_LIMIT: number(atLeast(1), 200),
   DEFAULT_CITY: z._default(matching(/^[a-z0-9]{1,40}$/, 'is not a city slug'), 'shanghai'),
   REDIS_URL: z.optional(matching(/^rediss?:\/\/\S+$/, 'is not a redis:// or rediss:// URL')),
@@ -196,6 +201,8 @@ export function readEnv(source: Record<string, string | undefined>): Env {
     suspiciousConfirmPolls: v.SUSPICIOUS_CONFIRM_POLLS,
     shutdownTimeoutMs: v.SHUTDOWN_TIMEOUT_MS,
     posterCacheBytes: v.POSTER_CACHE_BYTES,
+    posterFetchesPerSecond: v.POSTER_FETCHES_PER_SECOND,
+    posterFetchesPerClientPerSecond: v.POSTER_FETCHES_PER_CLIENT_PER_SECOND,
     historyLimit: v.HISTORY_LIMIT,
     defaultCity: v.DEFAULT_CITY,
     redisUrl: v.REDIS_URL ?? null,

@@ -83,7 +83,12 @@ export function createServices({
     },
     ticker,
     admission,
-    posters: createPosterProxy({ metrics, cacheBytes: env.posterCacheBytes }),
+    posters: createPosterProxy({
+      metrics,
+      cacheBytes: env.posterCacheBytes,
+      fetchesPerSecond: env.posterFetchesPerSecond,
+      fetchesPerClientPerSecond: env.posterFetchesPerClientPerSecond,
+    }),
   };
 }
 

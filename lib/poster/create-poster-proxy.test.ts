@@ -185,3 +185,56 @@ describe('createPosterProxy', () => {
     expect(total()).toBe(before);
   });
 });
+
+describe('createPosterProxy under its fetch budgets', () => {
+  // One fetch saved up each (a tenth of a fetch a second): the second new poster waits ten seconds.
+  const tight = async (budgets: { fetchesPerSecond: number; fetchesPerClientPerSecond: number }) => {
+    const { createPosterProxy } = await import('./create-poster-proxy');
+    return createPosterProxy({ metrics, cacheBytes: 100_000, ...budgets });
+  };
+
+  it('fetches a photo once whichever image host the page named', async () => {
+    for (const n of [1, 3, 9]) {
+      const res = await answerPoster({ url: `https://img${n}.doubanio.com/view/sized/4000/hosts.jpg` });
+      expect(res.status).toBe(200);
+    }
+    expect(requests.get('/view/sized/4000/hosts.jpg')).toBe(1);
+  });
+
+  it('spends the process budget on misses only: hits and 304s still answer past it', async () => {
+    const budgeted = await tight({ fetchesPerSecond: 0.1, fetchesPerClientPerSecond: 0 });
+    const url = poster('/view/sized/4100/budget.jpg');
+    const first = await budgeted.answer({ url, client: '10.0.0.1' });
+    const etag = first.headers.get('etag');
+    const before = await counted('budget');
+    const error = await budgeted
+      .answer({ url: poster('/view/sized/4100/other.jpg'), client: '10.0.0.2' })
+      .catch((caught: unknown) => caught);
+    expect(error).toMatchObject({ status: 503, code: 'poster-budget' });
+    expect(Number((error as { headers: Record<string, string> }).headers['Retry-After'])).toBeGreaterThan(0);
+    expect(await counted('budget')).toBe(before + 1);
+    expect(requests.get('/view/sized/4100/other.jpg')).toBeUndefined();
+    expect((await budgeted.answer({ url, client: '10.0.0.2' })).status).toBe(200);
+    expect((await budgeted.answer({ url, ifNoneMatch: etag, client: '10.0.0.3' })).status).toBe(304);
+    expect(requests.get('/view/sized/4100/budget.jpg')).toBe(1);
+  });
+
+  it("refuses one client's new posters past its budget with a 429, not another client's", async () => {
+    const budgeted = await tight({ fetchesPerSecond: 0, fetchesPerClientPerSecond: 0.1 });
+    expect(
+      (await budgeted.answer({ url: poster('/view/sized/4200/a.jpg'), client: '10.0.0.1' })).status,
+    ).toBe(200);
+    const error = await budgeted
+      .answer({ url: poster('/view/sized/4200/b.jpg'), client: '10.0.0.1' })
+      .catch((caught: unknown) => caught);
+    expect(error).toMatchObject({ status: 429, code: 'poster-client-budget' });
+    expect(
+      (await budgeted.answer({ url: poster('/view/sized/4200/b.jpg'), client: '10.0.0.2' })).status,
+    ).toBe(200);
+    // Now cached: the first client gets it without spending.
+    expect(
+      (await budgeted.answer({ url: poster('/view/sized/4200/b.jpg'), client: '10.0.0.1' })).status,
+    ).toBe(200);
+    expect(requests.get('/view/sized/4200/b.jpg')).toBe(1);
+  });
+});

@@ -3,7 +3,9 @@ import { HttpError } from '@/lib/errors';
 import { logThrottled } from '@/lib/log';
 import type { Metrics } from '@/lib/metrics/metrics';
 import { createFetchLimiter } from './create-fetch-limiter';
+import { createPosterBudget, type PosterClient } from './create-poster-budget';
 import { fetchPosterUpstream } from './fetch-poster-upstream';
+import { makePosterKey } from './make-poster-key';
 import { parsePosterUrl } from './parse-poster-url';
 import { type CachedPoster, createPosterCache, type PosterCache } from './poster-cache';
 
@@ -18,6 +20,14 @@ const maxRememberedFailures = 1_000;
 
 // A poster URL names one photo forever: browsers and CDNs may keep it a year without asking again.
 const cacheControl = 'public, max-age=31536000, immutable';
+// A page shows ~95 posters; browsers open 6 connections per host over HTTP/1.1, and more over h2.
+const answersPerClient = 32;
+// Refusals by budget, counted apart from bad URLs: they say the server is being asked too much.
+const budgetOutcomes: Record<string, string> = {
+  'poster-budget': 'budget',
+  'poster-client-budget': 'client-budget',
+  'poster-client-busy': 'client-busy',
+};
 
 /** GET /api/poster of the process: one cache, one limiter and one set of fetches in progress. */
 export interface PosterProxy {
@@ -26,30 +36,45 @@ export interface PosterProxy {
    * in-memory cache or Douban's image host, with a strong `ETag`, a year of `Cache-Control`, the
    * allowlisted raster `Content-Type`, `nosniff`, and `Content-Length`; a 304 without a body when
    * `ifNoneMatch` names its ETag. Upstream problems are 502s with a code (see `fetchPosterUpstream`).
-   * Each answer counts once in `posterRequests`: `hit` (no fetch of its own), `miss` (it fetched),
-   * `not-modified` or `refused`.
+   * Only a poster neither cached nor being fetched spends the fetch budgets (see `createPosterBudget`):
+   * past them, 429 `poster-client-budget` or 503 `poster-budget`; past 32 answers in progress for
+   * one `client`, 429 `poster-client-busy`. Each answer counts once in `posterRequests`: `hit` (no
+   * fetch of its own), `miss` (it fetched), `not-modified`, `budget`, `client-budget`,
+   * `client-busy` or `refused`.
    */
-  answer(request: { url: string | readonly string[] | null; ifNoneMatch?: string | null }): Promise<Response>;
+  answer(request: {
+    url: string | readonly string[] | null;
+    ifNoneMatch?: string | null;
+    /** The client's address (`readClientIp`); null if unreadable; left out, only the process budget applies. */
+    client?: PosterClient;
+  }): Promise<Response>;
   readonly cache: PosterCache;
 }
 
 /**
- * The poster proxy, with a cache of `cacheBytes` (least recently used go first), at most 16 requests
- * to Douban's image hosts at a time and 512 waiting (see createFetchLimiter); concurrent requests
- * for one poster share one fetch, and a failure is remembered for a while.
+ * The poster proxy, with a cache of `cacheBytes` (least recently used go first), at most
+ * `fetchesPerSecond` new fetches a second from Douban's image hosts and `fetchesPerClientPerSecond`
+ * per client (0: no limit; defaults 20 and 10, each with ten seconds' worth saved up), at most 16 at a
+ * time and 512 waiting (see createFetchLimiter); concurrent requests for one poster share one fetch,
+ * and a failure is remembered for a while.
  */
 export function createPosterProxy({
   metrics,
   cacheBytes,
+  fetchesPerSecond = 20,
+  fetchesPerClientPerSecond = 10,
 }: {
   metrics: Metrics;
   cacheBytes: number;
+  fetchesPerSecond?: number;
+  fetchesPerClientPerSecond?: number;
 }): PosterProxy {
   const cache = createPosterCache({
     maxBytes: cacheBytes,
     onBytes: (bytes) => metrics.posterCacheBytes.set(bytes),
   });
   const limiter = createFetchLimiter({ concurrency: 16, maxWaiting: 512 });
+  const budget = createPosterBudget({ fetchesPerSecond, fetchesPerClientPerSecond, answersPerClient });
   /** Fetches in progress (and recent failures), by poster URL. */
   const fetches = new Map<string, Promise<CachedPoster>>();
 
@@ -81,16 +106,18 @@ export function createPosterProxy({
 
   return {
     cache,
-    async answer({ url, ifNoneMatch = null }) {
+    async answer({ url, ifNoneMatch = null, client }) {
+      let leave = () => {};
       try {
         const poster = parsePosterUrl(url);
-        // The fragment is never sent; without it, one photo is one cache entry.
-        const key = `${poster.origin}${poster.pathname}${poster.search}`;
+        leave = budget.enter(client);
+        const key = makePosterKey(poster);
         let outcome: 'hit' | 'miss' = 'hit';
         let cached = cache.get(key);
         if (!cached) {
           let pending = fetches.get(key);
           if (!pending) {
+            budget.spendFetch(client);
             outcome = 'miss';
             pending = startFetch({ key, url: poster });
           }
@@ -116,8 +143,11 @@ export function createPosterProxy({
           },
         });
       } catch (error) {
-        metrics.posterRequests.inc({ outcome: 'refused' });
+        const code = error instanceof HttpError ? error.code : '';
+        metrics.posterRequests.inc({ outcome: budgetOutcomes[code] ?? 'refused' });
         throw error;
+      } finally {
+        leave();
       }
     },
   };

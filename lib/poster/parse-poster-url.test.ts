@@ -48,6 +48,11 @@ describe('parsePosterUrl', () => {
     ['a data URL', 'data:image/png;base64,AAAA'],
     ['a javascript URL', 'javascript:alert(1)'],
     ['ftp', 'ftp://img1.doubanio.com/view/photo/p1.jpg'],
+    ['an image host Douban does not have (img0)', 'https://img0.doubanio.com/view/photo/p1.jpg'],
+    ['an image host Douban does not have (img10)', 'https://img10.doubanio.com/view/photo/p1.jpg'],
+    ['a host number with a leading zero', 'https://img01.doubanio.com/view/photo/p1.jpg'],
+    ['an upper-case path', 'https://img1.doubanio.com/view/photo/P1.jpg'],
+    ['an upper-case extension', 'https://img1.doubanio.com/view/photo/p1.JPG'],
   ])('refuses %s with a 400', (_, input) => {
     let error: unknown;
     try {

@@ -5,13 +5,16 @@ const MAX_LENGTH = 500;
 // Printable ASCII only, checked before parsing: the URL parser would silently drop tabs and CR/LF and
 // trim controls, so `https://img1.doubanio.com/vi\new/...` would otherwise pass as a clean URL.
 const PLAIN = /^[\x21-\x7e]+$/;
-const HOST = /^img\d{1,2}\.doubanio\.com$/;
-// Segments of letters, digits, `_` and `-` ending in an image name: no `..`, no encoded bytes.
-const PATH = /^\/view\/(?:[\w-]+\/)*[\w-]+\.(?:jpe?g|png|webp|gif)$/i;
+// Douban's image hosts are img1 to img9; other numbers are only more names for a cache to fill.
+const HOST = /^img[1-9]\.doubanio\.com$/;
+// Segments of lower-case letters, digits, `_` and `-` ending in an image name: no `..`, no encoded
+// bytes. Douban writes its poster paths in lower case; refusing the other spellings keeps one photo
+// one name, so case cannot make fresh cache misses out of a cached poster.
+const PATH = /^\/view\/(?:[a-z0-9_-]+\/)*[a-z0-9_-]+\.(?:jpe?g|png|webp|gif)$/;
 
 /**
- * Accepts only Douban poster URLs: `https://img<N>.doubanio.com/view/.../<name>.<jpg|png|webp|gif>`,
- * default port, no user info, query or fragment, at most 500 characters, given once. Everything else
+ * Accepts only Douban poster URLs: `https://img<1-9>.doubanio.com/view/.../<name>.<jpg|png|webp|gif>`
+ * in lower case, default port, no user info, query or fragment, at most 500 characters, given once. Everything else
  * is a 400: the poster route must never become an open proxy, nor a way to make Douban's CDN fetch
  * the same poster under endless cache-busting names.
  *

@@ -1,5 +1,7 @@
+import { env } from '@/lib/env';
 import { toErrorResponse } from '@/lib/errors';
 import { getServices } from '@/lib/services';
+import { readClientIp } from '@/lib/sse/read-client-ip';
 
 export const dynamic = 'force-dynamic';
 
@@ -10,6 +12,11 @@ export async function GET(request: Request): Promise<Response> {
       // Every `url` given: a repeated parameter is refused, not silently narrowed to the first.
       url: new URL(request.url).searchParams.getAll('url'),
       ifNoneMatch: request.headers.get('if-none-match'),
+      client: readClientIp({
+        socket: null,
+        forwardedFor: request.headers.get('x-forwarded-for'),
+        trustProxy: env.trustProxy,
+      }),
     });
   } catch (error) {
     return toErrorResponse(error);

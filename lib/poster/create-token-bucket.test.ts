@@ -1,0 +1,29 @@
+import { describe, expect, it } from 'vitest';
+import { createTokenBucket } from './create-token-bucket';
+
+describe('createTokenBucket', () => {
+  it('starts full, empties, then gains its rate a second and says how long to wait', () => {
+    let time = 0;
+    const bucket = createTokenBucket({ perSecond: 4, burst: 3, now: () => time });
+    for (let i = 0; i < 3; i++) {
+      expect(bucket.wait()).toBe(0);
+      bucket.take();
+    }
+    expect(bucket.wait()).toBe(250);
+    time += 100;
+    expect(bucket.wait()).toBe(150);
+    time += 150;
+    expect(bucket.wait()).toBe(0);
+    bucket.take();
+    expect(bucket.wait()).toBe(250);
+  });
+
+  it('never saves up more than its burst, however long it rests', () => {
+    let time = 0;
+    const bucket = createTokenBucket({ perSecond: 10, burst: 2, now: () => time });
+    time += 60_000;
+    bucket.take();
+    bucket.take();
+    expect(bucket.wait()).toBe(100);
+  });
+});
