@@ -1,7 +1,9 @@
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import next from 'next';
+import { env } from '@/lib/env';
 import { toErrorResponse } from '@/lib/errors';
 import { handleShutdownSignals } from '@/lib/handle-shutdown-signals';
+import { readClientIp } from '@/lib/net/read-client-ip';
 import { getServices } from '@/lib/services';
 import { shuttingDownSince } from '@/lib/shutdown';
 import { createConnectionDrain } from './create-connection-drain';
@@ -43,9 +45,15 @@ async function servePoster(request: IncomingMessage, response: ServerResponse): 
   let answer: Response;
   try {
     const ifNoneMatch = request.headers['if-none-match'];
+    const forwardedFor = request.headers['x-forwarded-for'];
     answer = await getServices().posters.answer({
       url: new URL(request.url ?? '/', 'http://localhost').searchParams.getAll('url'),
       ifNoneMatch: typeof ifNoneMatch === 'string' ? ifNoneMatch : null,
+      client: readClientIp({
+        socket: request.socket.remoteAddress ?? null,
+        forwardedFor: typeof forwardedFor === 'string' ? forwardedFor : null,
+        trustProxy: env.trustProxy,
+      }),
     });
   } catch (error) {
     answer = toErrorResponse(error);

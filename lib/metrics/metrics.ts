@@ -79,7 +79,7 @@ export function createMetrics() {
     }),
     posterRequests: new Counter({
       name: 'nowshowing_poster_requests_total',
-      help: 'Poster proxy answers, by outcome (hit, miss, not-modified, refused).',
+      help: 'Poster proxy answers, by outcome (hit, miss, not-modified, refused, budget, client-budget, client-busy).',
       labelNames: ['outcome'],
       registers,
     }),

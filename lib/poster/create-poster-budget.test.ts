@@ -1,18 +1,23 @@
 import { describe, expect, it } from 'vitest';
 import { HttpError } from '@/lib/errors';
+import { thrownBy } from '@/test/thrown-by';
 import { createPosterBudget } from './create-poster-budget';
 
-const thrown = (run: () => unknown): HttpError => {
-  try {
-    run();
-  } catch (error) {
-    if (error instanceof HttpError) return error;
-    throw error;
-  }
-  throw new Error('nothing was thrown');
-};
+const thrown = (run: () => unknown): HttpError => thrownBy(HttpError, run);
 
 describe('createPosterBudget', () => {
+  it('counts an IPv6 client by its /64, as the stream limits do', () => {
+    const budget = createPosterBudget({
+      fetchesPerSecond: 0,
+      fetchesPerClientPerSecond: 1,
+      answersPerClient: 32,
+      now: () => 0,
+    });
+    for (let i = 0; i < 10; i++) budget.spendFetch(`2001:db8:1:2::${i + 1}`);
+    expect(thrown(() => budget.spendFetch('2001:db8:1:2:ffff::9')).code).toBe('poster-client-budget');
+    budget.spendFetch('2001:db8:1:3::1');
+  });
+
   it('refuses the process past its fetches a second (ten seconds saved up) with a 503 and Retry-After', () => {
     let time = 0;
     const budget = createPosterBudget({

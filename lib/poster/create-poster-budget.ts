@@ -1,6 +1,7 @@
 import 'server-only';
 import { LRUCache } from 'lru-cache';
 import { HttpError } from '@/lib/errors';
+import { clientKeyOf } from '@/lib/net/client-key-of';
 import { createTokenBucket, type TokenBucket } from './create-token-bucket';
 
 /** A bucket holds this many seconds of its rate: a cold page of ~95 posters is fetched at once. */
@@ -61,7 +62,7 @@ export function createPosterBudget({
   return {
     enter(client) {
       if (client === undefined) return () => {};
-      const key = client ?? 'unknown';
+      const key = clientKeyOf(client);
       const count = answering.get(key) ?? 0;
       if (count >= answersPerClient) {
         throw refuse({
@@ -82,7 +83,7 @@ export function createPosterBudget({
       };
     },
     spendFetch(client) {
-      const own = client === undefined ? null : clientBucket(client ?? 'unknown');
+      const own = client === undefined ? null : clientBucket(clientKeyOf(client));
       // The client's own budget first: a client past it must not spend the process's.
       const ownWait = own?.wait() ?? 0;
       if (ownWait > 0) {

@@ -1,8 +1,8 @@
 import 'server-only';
-import { isIP } from 'node:net';
 import { HttpError } from '@/lib/errors';
 import { logThrottled } from '@/lib/log';
 import type { Metrics } from '@/lib/metrics/metrics';
+import { clientKeyOf } from '@/lib/net/client-key-of';
 
 /** A stream's place under the limits, held from admission until the stream ends. */
 export interface StreamTicket {
@@ -80,7 +80,7 @@ export function createStreamAdmission({
           retryAfterS: 10,
         });
       }
-      const key = limitKeyOf(client);
+      const key = clientKeyOf(client);
       const count = held.byClient.get(key) ?? 0;
       if (streamsPerIp > 0 && count >= streamsPerIp) {
         throw refuse(client, {
@@ -130,18 +130,4 @@ class Ticket implements StreamTicket {
     if (left > 0) held.byClient.set(this.key, left);
     else held.byClient.delete(this.key);
   }
-}
-
-/** The count a client's streams go to: its IPv4 address, its IPv6 /64, or one shared `unknown`. */
-function limitKeyOf(client: string | null): string {
-  if (client === null) return 'unknown';
-  if (isIP(client) !== 6) return client;
-  const [head = '', tail] = (client.split('%')[0] ?? '').split('::');
-  const headGroups = head ? head.split(':') : [];
-  const tailGroups = tail ? tail.split(':') : [];
-  // An embedded IPv4 tail (`::ffff:1.2.3.4`) stands for two groups, always among the last four.
-  const tailSize = tailGroups.reduce((size, group) => size + (group.includes('.') ? 2 : 1), 0);
-  const zeros = tail === undefined ? [] : Array<string>(8 - headGroups.length - tailSize).fill('0');
-  const groups = [...headGroups, ...zeros, ...tailGroups].slice(0, 4);
-  return `${groups.map((group) => Number.parseInt(group, 16).toString(16)).join(':')}::/64`;
 }

@@ -3,11 +3,11 @@ import { parseCity } from '@/lib/cities/parse-city';
 import { env } from '@/lib/env';
 import { HttpError, toErrorResponse } from '@/lib/errors';
 import type { Metrics } from '@/lib/metrics/metrics';
+import { readClientIp } from '@/lib/net/read-client-ip';
 import { checkOrigin } from './check-origin';
 import type { CityChannel } from './city-channel';
 import type { StreamAdmission } from './create-stream-admission';
 import { parseLastEventId } from './parse-last-event-id';
-import { readClientIp } from './read-client-ip';
 import type { Connection } from './session';
 import { streamHeaders } from './stream-headers';
 

@@ -1,7 +1,7 @@
 import { env } from '@/lib/env';
 import { toErrorResponse } from '@/lib/errors';
+import { readClientIp } from '@/lib/net/read-client-ip';
 import { getServices } from '@/lib/services';
-import { readClientIp } from '@/lib/sse/read-client-ip';
 
 export const dynamic = 'force-dynamic';
 

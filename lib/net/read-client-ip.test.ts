@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { readClientIp } from './read-client-ip';
+import { readClientIp } from '@/lib/net/read-client-ip';
 
 describe('readClientIp', () => {
   describe('on the production server, which knows the socket', () => {
