@@ -104,6 +104,29 @@ describe('garbage in the poll time', () => {
   });
 });
 
+describe('garbage in the head and the version sequence', () => {
+  it.each([
+    ['wuxi', 'head'],
+    ['hefei', 'version'],
+  ])(
+    '%s, a %s that is not a number: the next change of the board is published all the same',
+    async (city, kind) => {
+      const client = connect(a, city);
+      const first = await liveSnapshot(client);
+      await redis.call('SET', `${PREFIX}${kind}:${city}`, 'not a number');
+      fake.setScore({ city, id: FIRST_ID, score: 8.7 });
+      for (;;) {
+        const event = await nextVersioned(client);
+        if (event.type !== 'update') continue;
+        expect(Number(event.id)).toBeGreaterThan(first.version);
+        if ((event.data as BoardUpdate).updated.some((m) => m.id === FIRST_ID && m.score === 8.7)) break;
+      }
+      expect(await redis.call('GET', `${PREFIX}${kind}:${city}`)).toMatch(/^\d+$/);
+      client.close();
+    },
+  );
+});
+
 describe('a broken history in the store', () => {
   // Per city: the versions of its live snapshot and of three updates, and how its history is broken.
   const broken = {
