@@ -2,7 +2,7 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import type { BoardSnapshot, BoardUpdate } from '@/lib/types';
 import { type FakeDouban, startFakeDouban } from '@/scripts/fake-douban/start-fake-douban';
 import { openClient, type Received, type SseClient } from './sse-client';
-import { type App, startApp } from './start-app';
+import { type App, startApp, withTimeout } from './start-app';
 import { type RedisServer, startRedis } from './start-redis';
 import { eventually, liveSnapshot } from './wait-for';
 
@@ -115,12 +115,16 @@ describe('garbage in the head and the version sequence', () => {
       const first = await liveSnapshot(client);
       await redis.call('SET', `${PREFIX}${kind}:${city}`, 'not a number');
       fake.setScore({ city, id: FIRST_ID, score: 8.7 });
-      for (;;) {
-        const event = await nextVersioned(client);
-        if (event.type !== 'update') continue;
-        expect(Number(event.id)).toBeGreaterThan(first.version);
-        if ((event.data as BoardUpdate).updated.some((m) => m.id === FIRST_ID && m.score === 8.7)) break;
-      }
+      const published = (async () => {
+        for (;;) {
+          const event = await nextVersioned(client);
+          const { updated = [] } = event.data as Partial<BoardUpdate>;
+          if (event.type === 'update' && updated.some((m) => m.id === FIRST_ID && m.score === 8.7))
+            return event;
+        }
+      })();
+      const update = await withTimeout(published, INTERVAL * 10, () => 'the change was not published');
+      expect(Number(update.id)).toBeGreaterThan(first.version);
       expect(await redis.call('GET', `${PREFIX}${kind}:${city}`)).toMatch(/^\d+$/);
       client.close();
     },
