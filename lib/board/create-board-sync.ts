@@ -1,5 +1,6 @@
 import 'server-only';
 import type { Bus, BusMessage, BusState, StoredBoard } from '@/lib/bus/bus';
+import { cutHistory } from '@/lib/bus/cut-history';
 import { logEvent } from '@/lib/log';
 import type { CityBoard } from './city-board';
 
@@ -52,15 +53,23 @@ export function createBoardSync({ board, bus }: { board: CityBoard; bus: Bus }):
     }
     const current = board.view();
     if (version === current.version) return;
-    const start = stored.history.findIndex((message) => message.previous === current.version);
-    if (version > current.version && start !== -1 && stored.history.at(-1)?.version === version) {
-      for (const message of stored.history.slice(start)) receive(message);
-      return;
+    // Only an unbroken run that ends at the snapshot is replayed, to us or to a resuming client.
+    const history = cutHistory({ history: stored.history, version });
+    if (history.length < stored.history.length && stored.history.length > 0)
+      logEvent('warn', 'history-cut', {
+        city,
+        kept: history.length,
+        dropped: stored.history.length - history.length,
+      });
+    const start = history.findIndex((message) => message.previous === current.version);
+    if (version > current.version && start !== -1) {
+      for (const message of history.slice(start)) receive(message);
+      if (board.view().version === version) return;
     }
     // A store that lost its data (restarted without persistence) must not move a shared board back;
     // our start-up board (numbered by our clock) gives way to the cluster's at once.
     if (version < current.version && current.shared) return;
-    board.replace({ city, name: 'snapshot', version, previous: null, data: stored.snapshot }, stored.history);
+    board.replace({ city, name: 'snapshot', version, previous: null, data: stored.snapshot }, history);
   };
 
   const load = async () => {

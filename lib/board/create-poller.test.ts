@@ -181,4 +181,24 @@ describe('createPoller with a lease', () => {
     expect(a.poller.leader).toBe(false);
     a.poller.stop();
   });
+  it('neither spins nor stops polling when the stored poll time is not a number or far ahead', async () => {
+    for (const garbage of [Number.NaN, Number.POSITIVE_INFINITY, Date.now() + interval * 1_000]) {
+      let knocks = 0;
+      // What a store holding garbage would answer every time, had the bus not read it already.
+      const { poller, polls } = startPoller({
+        async acquire() {
+          knocks += 1;
+          return { lastPolledAt: garbage };
+        },
+        async markPolled() {},
+        async release() {},
+      });
+      await vi.advanceTimersByTimeAsync(interval * 10);
+      poller.stop();
+      // One poll per interval, the first at once; the lease is renewed every half interval.
+      expect(polls.length, String(garbage)).toBeGreaterThanOrEqual(10);
+      expect(polls.length, String(garbage)).toBeLessThanOrEqual(11);
+      expect(knocks, String(garbage)).toBeLessThanOrEqual(25);
+    }
+  });
 });

@@ -65,6 +65,13 @@ export function createPoller(options: PollerOptions): Poller {
   // A lease holder must renew well within the lease's time to live, whatever its poll schedule.
   const wait = (ms: number) => (lease ? Math.min(ms, jittered(intervalMs / 2)) : ms);
 
+  // Whatever the store says, the next poll is due within one interval: a time that is not a number
+  // would make a timer that fires at once forever (setTimeout(NaN)) and a due time that never comes.
+  const dueAfter = (lastPolledAt: number | null) => {
+    const due = (lastPolledAt ?? 0) + intervalMs;
+    return Number.isFinite(due) ? Math.min(due, Date.now() + intervalMs) : 0;
+  };
+
   const holdsLease = async (): Promise<boolean> => {
     if (!lease) return true;
     let held: { lastPolledAt: number | null } | null = null;
@@ -73,7 +80,7 @@ export function createPoller(options: PollerOptions): Poller {
     } catch {
       // The store is unreachable: nobody can publish, so nobody polls.
     }
-    if (held && !leader) nextDueAt = held.lastPolledAt === null ? 0 : held.lastPolledAt + intervalMs;
+    if (held && !leader) nextDueAt = dueAfter(held.lastPolledAt);
     leader = held !== null;
     return leader;
   };
@@ -108,13 +115,12 @@ export function createPoller(options: PollerOptions): Poller {
 
   const schedule = (delayMs: number) => {
     if (pollTimer) clearTimeout(pollTimer);
-    pollTimer = setTimeout(
-      () => {
-        pollTimer = null;
-        void poll();
-      },
-      Math.max(0, delayMs),
-    );
+    // Never a timer that fires at once because a computed delay is not a number.
+    const ms = Number.isFinite(delayMs) ? Math.max(0, delayMs) : intervalMs / 2;
+    pollTimer = setTimeout(() => {
+      pollTimer = null;
+      void poll();
+    }, ms);
     pollTimer.unref?.();
   };
 

@@ -5,6 +5,7 @@ import Redis, { type RedisOptions } from 'ioredis';
 import { logEvent } from '@/lib/log';
 import type { Bus, BusMessage, BusState, Lease, StoredBoard } from './bus';
 import { BadBusMessage, parseBusMessage } from './parse-bus-message';
+import { parsePolledAt } from './parse-polled-at';
 import { acquireScript, nextVersionScript, publishScript, releaseScript } from './redis-scripts';
 
 /**
@@ -118,7 +119,10 @@ export function createRedisBus({
         leaseMs,
       )) as string | null;
       if (polled === null) return null;
-      return { lastPolledAt: polled === '' ? null : Number(polled) };
+      const lastPolledAt = parsePolledAt(polled);
+      if (polled !== '' && lastPolledAt === null)
+        logEvent('warn', 'bad-polled-time', { city, bytes: polled.length });
+      return { lastPolledAt };
     },
     async markPolled(at) {
       await command.set(key('polled', city), String(at), 'PX', 86_400_000);

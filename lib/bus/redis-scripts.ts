@@ -15,21 +15,24 @@ export const releaseScript = `
 if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('DEL', KEYS[1]) end
 return 0`;
 
-// One sequence per city, never below the clock or the caller's version, so ids only grow.
+// One sequence per city, never below the clock or the caller's version, so ids only grow. A stored
+// value that is not a number (garbage) counts as none: the clock and the caller's version still hold.
 export const nextVersionScript = `
-local n = math.max(tonumber(redis.call('GET', KEYS[1]) or '0') + 1, tonumber(ARGV[1]), tonumber(ARGV[2]) + 1)
+local n = math.max((tonumber(redis.call('GET', KEYS[1]) or '0') or 0) + 1, tonumber(ARGV[1]), tonumber(ARGV[2]) + 1)
 redis.call('SET', KEYS[1], string.format('%d', n))
 return string.format('%d', n)`;
 
 // Fenced by the lease and by the board's head: an instance that lost the lease, or whose board is
 // behind the stored one, cannot write (an update applies only on top of the version it follows).
-// State, history and the fan-out change together or not at all.
+// State, history and the fan-out change together or not at all. A head that is not a number is no
+// version anyone published: it counts as none (as after a store lost its data), not as a fence
+// that would refuse every update for good.
 export const publishScript = `
 if redis.call('GET', KEYS[1]) ~= ARGV[1] then return 0 end
 if ARGV[4] == 'status' then redis.call('SET', KEYS[4], ARGV[5])
 else
   local head = redis.call('GET', KEYS[5])
-  if ARGV[7] ~= '' and head and head ~= ARGV[7] then return 0 end
+  if ARGV[7] ~= '' and head and tonumber(head) and head ~= ARGV[7] then return 0 end
   redis.call('SET', KEYS[5], ARGV[8])
   redis.call('SET', KEYS[2], ARGV[5])
   redis.call('XADD', KEYS[3], 'MAXLEN', '~', ARGV[6], '*', 'm', ARGV[3])
