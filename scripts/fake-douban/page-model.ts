@@ -1,5 +1,6 @@
 import { FakeDoubanError } from './fake-douban-error';
 import { cloneItem, readItemAttribute, readItemScore, setItemScore } from './item-markup';
+import type { NewMovie } from './types';
 
 /** One city's page that can change on command and renders back to Douban's exact markup. */
 export interface PageModel {
@@ -11,13 +12,7 @@ export interface PageModel {
   scoreOf(id: string): number | null;
   votesOf(id: string): number;
   setScore(input: { id: string; score: number | null; votes?: number }): void;
-  addMovie(input: {
-    id: string;
-    title: string;
-    score: number | null;
-    votes?: number;
-    actors?: string[];
-  }): void;
+  addMovie(input: NewMovie): void;
   /** Lists a `#nowplaying` movie in `#upcoming` too (first there), as Douban's page sometimes does. */
   listAlsoUpcoming(id: string): void;
   removeMovie(id: string): void;

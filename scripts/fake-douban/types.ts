@@ -42,15 +42,7 @@ export interface FakeDouban {
   /** `score: null` makes the movie unrated (`data-score="0"`, `data-star="00"`, `data-enough="False"`). */
   setScore(input: { city: string; id: string; score: number | null }): void;
   /** Clones a movie of the recorded page under a new id and title; it appears first in the list. */
-  addMovie(input: {
-    city: string;
-    id: string;
-    title: string;
-    score: number | null;
-    votes?: number;
-    /** The cast (`data-actors`); the cloned movie's when not given. */
-    actors?: string[];
-  }): void;
+  addMovie(input: NewMovie & { city: string }): void;
   /** Lists a movie of `#nowplaying` in `#upcoming` too, first there. */
   listAlsoUpcoming(input: { city: string; id: string }): void;
   removeMovie(input: { city: string; id: string }): void;
@@ -65,4 +57,14 @@ export interface FakeDouban {
   reset(): void;
   /** Stops drift, closes the server and destroys every open socket, held ones included. */
   close(): Promise<void>;
+}
+
+/** A movie a test adds to a recorded page (a clone of one of its movies, under a new id and title). */
+export interface NewMovie {
+  id: string;
+  title: string;
+  score: number | null;
+  votes?: number;
+  /** The cast (`data-actors`); the cloned movie's when not given. */
+  actors?: string[];
 }

@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import type { BoardSnapshot, BoardUpdate } from '@/lib/types';
 import { type FakeDouban, startFakeDouban } from '@/scripts/fake-douban/start-fake-douban';
+import { clusterEnv } from './cluster-env';
 import { openClient, type Received } from './sse-client';
 import { type App, startApp } from './start-app';
 import { type RedisServer, startRedis } from './start-redis';
@@ -36,21 +37,8 @@ let redis: RedisServer;
 const apps: Record<Name, App | undefined> = { a: undefined, b: undefined, c: undefined };
 const clients: Client[] = [];
 
-const env = () => ({
-  DOUBAN_BASE_URL: fake.url,
-  DOUBAN_IMAGE_ORIGIN: fake.url,
-  DOUBAN_TIMEOUT_MS: '1000',
-  POLL_INTERVAL_MS: String(INTERVAL),
-  POLL_JITTER: '0',
-  POLL_BACKOFF_MAX_MS: '1000',
-  POLL_GRACE_MS: '1000',
-  SSE_HEARTBEAT_MS: '1000',
-  SSE_RETRY_MS: '200',
-  REDIS_URL: redis.url,
-  REDIS_PREFIX: PREFIX,
-  // warn, so the bad-bus-message lines are in the output and little else.
-  LOG_LEVEL: 'warn',
-});
+const env = () =>
+  clusterEnv({ doubanUrl: fake.url, redisUrl: redis.url, prefix: PREFIX, intervalMs: INTERVAL });
 
 beforeAll(async () => {
   fake = await startFakeDouban({ port: PORTS.fake });
