@@ -153,10 +153,6 @@ export class CityBoard {
     this.statusChanged();
   }
 
-  get degraded(): boolean {
-    return this.degradedSince !== null;
-  }
-
   private parse(message: BusMessage): BoardPayload | null {
     try {
       return parsePayload(message);
