@@ -1,5 +1,5 @@
 import { get } from 'node:http';
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { applyUpdate } from '@/components/apply-update';
 import type { BoardSnapshot, BoardUpdate } from '@/lib/types';
 import { type FakeDouban, startFakeDouban } from '@/scripts/fake-douban/start-fake-douban';
@@ -8,6 +8,7 @@ import {
   type ReceivedEvent,
   type ReconnectingClient,
 } from './open-reconnecting-client';
+import { showOutputOnFailure } from './show-output-on-failure';
 import { type App, startApp, withTimeout } from './start-app';
 import { type RedisServer, startRedis } from './start-redis';
 import { eventually } from './wait-for';
@@ -67,12 +68,7 @@ afterAll(async () => {
   await Promise.allSettled([redis?.stop(), fake?.close()]);
 });
 
-beforeEach(({ onTestFailed }) => {
-  onTestFailed(() => {
-    console.error(`--- instance a, last output:\n${a?.output().slice(-3000)}`);
-    console.error(`--- instance b, last output:\n${b?.output().slice(-3000)}`);
-  });
-});
+showOutputOnFailure(() => ({ a, b }));
 
 function open(app: App): ReconnectingClient {
   const client = openReconnectingClient(`${app.url}/api/movies/stream?city=${CITY}`);

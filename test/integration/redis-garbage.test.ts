@@ -1,7 +1,8 @@
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { BoardSnapshot, BoardUpdate } from '@/lib/types';
 import { type FakeDouban, startFakeDouban } from '@/scripts/fake-douban/start-fake-douban';
 import { clusterEnv } from './cluster-env';
+import { showOutputOnFailure } from './show-output-on-failure';
 import { openClient, type Received, type SseClient } from './sse-client';
 import { type App, startApp, withTimeout } from './start-app';
 import { type RedisServer, startRedis } from './start-redis';
@@ -37,12 +38,7 @@ afterAll(async () => {
   await Promise.allSettled([redis?.stop(), fake?.close()]);
 });
 
-beforeEach(({ onTestFailed }) => {
-  onTestFailed(() => {
-    for (const [name, app] of Object.entries({ a, b }))
-      if (app) console.error(`--- instance ${name}, last output:\n${app.output().slice(-3000)}`);
-  });
-});
+showOutputOnFailure(() => ({ a, b }));
 
 function connect(app: App | undefined, city: string, options: { lastEventId?: string } = {}): SseClient {
   if (!app) throw new Error('instance not running');
