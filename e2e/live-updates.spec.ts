@@ -59,7 +59,16 @@ test('an added movie appears marked 新, a removed one fades out and leaves', as
 
   await commandFake(request, { path: 'remove', body: { city: 'shanghai', id: '35902857' } });
   const removed = card(page, '35902857');
-  await expect(removed).toHaveAttribute('data-change', 'removed');
+  // The leaving cue lasts 600 ms: checked at every frame, not at the intervals of
+  // expect's retries, which can step over a window that short.
+  await page.waitForFunction(
+    () =>
+      document
+        .querySelector('[data-testid="movie-card"][data-movie-id="35902857"]')
+        ?.getAttribute('data-change') === 'removed',
+    undefined,
+    { polling: 'raf' },
+  );
   await expect(removed).toHaveCount(0);
   await expect(cards).toHaveCount(85);
 });
