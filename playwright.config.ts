@@ -56,6 +56,7 @@ export default defineConfig({
         DOUBAN_IMAGE_ORIGIN: fakeUrl,
         POLL_INTERVAL_MS: '500',
         POLL_BACKOFF_MAX_MS: '1000',
+        DOUBAN_MAX_RPM: '100000',
         NEXT_TELEMETRY_DISABLED: '1',
         // `next start` must read the folder `next build` wrote (next.config.js reads NEXT_DIST_DIR).
         ...(process.env.NEXT_DIST_DIR ? { NEXT_DIST_DIR: process.env.NEXT_DIST_DIR } : {}),

@@ -38,7 +38,12 @@ export function StatusLine({
   if (connection === 'reconnecting') messages.push('连接中断，正在重新连接…');
   if (degraded) messages.push('服务器暂时与集群失去联系，显示最后收到的数据，恢复后自动更新');
   else if (stale) messages.push(upstreamText(board, status));
-  else if (connection === 'open') messages.push('实时更新中');
+  else if (connection === 'open')
+    messages.push(
+      status?.reason === 'douban-budget'
+        ? '实时更新中；访问豆瓣的次数已到上限，这个城市更新放缓'
+        : '实时更新中',
+    );
   const when = lastChangeAt
     ? `最近变化 ${formatTime(lastChangeAt)}`
     : !stale && board.fetchedAt && `数据获取于 ${formatTime(board.fetchedAt)}`;

@@ -53,6 +53,7 @@ export const envSchema = z.object({
   POLL_JITTER: number(z.number().check(z.gte(0), z.lt(1)), 0.1),
   POLL_BACKOFF_MAX_MS: number(atLeast(100), 15 * 60_000),
   POLL_GRACE_MS: number(atLeast(0), 60_000),
+  DOUBAN_MAX_RPM: number(atLeast(1), 120),
   SSE_HEARTBEAT_MS: number(atLeast(100), 15_000),
   SSE_RETRY_MS: number(atLeast(0), 3_000),
   SSE_MAX_DURATION_MS: number(atLeast(0), 0),

@@ -23,6 +23,8 @@ export interface Env {
   pollBackoffMaxMs: number;
   /** How long a city keeps polling after its last viewer left (a reload should not restart it). */
   pollGraceMs: number;
+  /** Requests to Douban's pages per minute for the whole deployment (shared through Redis). */
+  doubanMaxRpm: number;
   sseHeartbeatMs: number;
   /** The `retry:` field: how long EventSource waits before reconnecting. */
   sseRetryMs: number;
@@ -100,6 +102,7 @@ export function readEnv(source: Record<string, string | undefined>): Env {
     pollJitter: v.POLL_JITTER,
     pollBackoffMaxMs: v.POLL_BACKOFF_MAX_MS,
     pollGraceMs: v.POLL_GRACE_MS,
+    doubanMaxRpm: v.DOUBAN_MAX_RPM,
     sseHeartbeatMs: v.SSE_HEARTBEAT_MS,
     sseRetryMs: v.SSE_RETRY_MS,
     sseMaxDurationMs: v.SSE_MAX_DURATION_MS,

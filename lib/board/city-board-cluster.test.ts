@@ -16,9 +16,11 @@ function createClusterBus(initial: StoredBoard | null, state: BusState = 'ready'
     publish: async () => true,
     nextVersion: async (_city, previous) => previous + 1,
     load: async () => stored,
+    takeToken: async () => ({ taken: true, waitMs: 0 }),
     lease: () => ({
       acquire: async () => null,
       markPolled: async () => {},
+      recordFailures: async () => {},
       release: async () => {},
     }),
   };

@@ -11,13 +11,24 @@ import { diffBoards } from './diff-boards';
 import { isEmptyDiff } from './diff-movies';
 import { createPageJudge } from './judge-page';
 
+/** What the poller of a city runs: its polls, and what to say when the budget holds one back. */
+export interface BoardPoll {
+  /** One poll; resolves whether Douban answered (the poller's backoff). Never rejects. */
+  run(poll: { throttled: boolean }): Promise<boolean>;
+  /** Douban's request budget holds a due poll back: a live board says so in its status. */
+  onThrottled(): void;
+}
+
+/** The status reason of a live board polled less often than its interval, for Douban's budget. */
+export const THROTTLED_REASON = 'douban-budget';
+
 /**
  * One poll of a city, run by the instance that polls it: fetch Douban's page, and publish what
  * changed as bus messages (status first, then one `update`, or a `snapshot` when Douban's board
  * replaces saved data). A page with far fewer movies than the board is held back (status stale,
  * reason `suspicious-drop`) until `SUSPICIOUS_CONFIRM_POLLS` polls agree on it (see `createPageJudge`).
- * Resolves whether Douban answered, for the poller's backoff. Counts fetch time by outcome and
- * failures by reason in `metrics`.
+ * A live board whose polls the request budget holds back is `live` with reason `douban-budget`.
+ * Counts fetch time by outcome and failures by reason in `metrics`.
  */
 export function createBoardPoll({
   board,
@@ -31,7 +42,7 @@ export function createBoardPoll({
   bus: Bus;
   fetchPage: (city: string) => Promise<NowPlayingPage>;
   metrics: Metrics;
-}): () => Promise<boolean> {
+}): BoardPoll {
   const { city } = board;
   const judge = createPageJudge({
     dropRatio: env.suspiciousDropRatio,
@@ -49,14 +60,19 @@ export function createBoardPoll({
     await sync.catchUp();
   };
 
-  const publishStatus = async (state: 'live' | 'stale', reason: string | null) => {
+  /** `succeeded`: Douban just answered with a page we keep (else the last success stands). */
+  const publishStatus = async (
+    state: 'live' | 'stale',
+    reason: string | null,
+    succeeded = state === 'live',
+  ) => {
     const now = new Date().toISOString();
     const { upstream } = board.view();
     if (upstream.state === state && upstream.reason === reason) {
-      if (state === 'live') board.confirm({ lastSuccessAt: now });
+      if (succeeded) board.confirm({ lastSuccessAt: now });
       return;
     }
-    const lastSuccessAt = state === 'live' ? now : upstream.lastSuccessAt;
+    const lastSuccessAt = succeeded ? now : upstream.lastSuccessAt;
     const status: BoardStatus = { city, state, since: now, reason, lastSuccessAt };
     await publish(
       { city, name: 'status', version: null, previous: null, data: JSON.stringify(status) },
@@ -100,7 +116,13 @@ export function createBoardPoll({
   const logPublishFailure = (cause: unknown) =>
     logEvent('warn', 'publish-failed', { city, error: String(cause) });
 
-  return async () => {
+  const onThrottled = () => {
+    // A stale board already says why it is not current; one never fetched says it is being fetched.
+    if (board.view().upstream.state !== 'live') return;
+    publishStatus('live', THROTTLED_REASON, false).catch(logPublishFailure);
+  };
+
+  const run = async ({ throttled }: { throttled: boolean }) => {
     const startedAt = Date.now();
     const endFetchTimer = metrics.upstreamFetchSeconds.startTimer();
     let page: NowPlayingPage;
@@ -143,7 +165,7 @@ export function createBoardPoll({
     }
     try {
       // Status first, so the snapshot or update that follows already reads as live.
-      await publishStatus('live', null);
+      await publishStatus('live', throttled ? THROTTLED_REASON : null);
       await publishPage(page, new Date().toISOString());
       if (sync.takeReseed()) await reseedStore();
       logEvent('debug', 'poll-ok', { city, ms: Date.now() - startedAt, version: board.view().version });
@@ -153,4 +175,6 @@ export function createBoardPoll({
     }
     return true;
   };
+
+  return { run, onThrottled };
 }

@@ -7,6 +7,7 @@ import type { NowPlayingPage } from '@/lib/types';
 import { CityBoard } from './city-board';
 import { createBoardPoll } from './create-board-poll';
 import { type BoardSync, createBoardSync } from './create-board-sync';
+import { createPollBudget } from './create-poll-budget';
 import { createPoller, type Poller } from './create-poller';
 
 /**
@@ -55,11 +56,17 @@ export function createBoards({
     for (const feed of byCity.values()) void feed.sync.onBusState(state);
   });
 
+  // One budget of requests to Douban for every city (and, with Redis, every instance).
+  const budget = createPollBudget({ bus, perMinute: env.doubanMaxRpm, intervalMs: env.pollIntervalMs });
+
   const create = (city: string): BoardFeed => {
     const board = new CityBoard({ city, saved: readSaved(city) });
     const sync = createBoardSync({ board, bus });
+    const poll = createBoardPoll({ board, sync, bus, fetchPage, metrics });
     const poller = createPoller({
-      run: createBoardPoll({ board, sync, bus, fetchPage, metrics }),
+      run: poll.run,
+      onThrottled: poll.onThrottled,
+      budget,
       intervalMs: env.pollIntervalMs,
       jitter: env.pollJitter,
       backoffMaxMs: env.pollBackoffMaxMs,

@@ -1,9 +1,17 @@
 import 'server-only';
 import type { Lease } from '@/lib/bus/bus';
+import type { PollBudget } from './create-poll-budget';
 
 export interface PollerOptions {
-  /** One poll; resolves true on success, false on failure (it must not reject). */
-  run: () => Promise<boolean>;
+  /**
+   * One poll; resolves true on success, false on failure (it must not reject). `throttled`: Douban's
+   * request budget held this poll back at least once, so it comes later than the interval.
+   */
+  run: (poll: { throttled: boolean }) => Promise<boolean>;
+  /** Douban's request budget (`DOUBAN_MAX_RPM`); null: poll whenever due. */
+  budget: PollBudget | null;
+  /** Called when the budget first holds a due poll back (once until a poll runs). */
+  onThrottled?: () => void;
   intervalMs: number;
   /** Each wait is the interval ± this fraction of it, so cities and instances do not poll in step. */
   jitter: number;
@@ -13,7 +21,8 @@ export interface PollerOptions {
   graceMs: number;
   /**
    * With several instances, only the holder of the city's lease polls. Every active instance knocks
-   * every half interval: the holder renews, the others take over when it is gone. None: always poll.
+   * every half interval: the holder renews (also while a poll runs, however long it takes), the
+   * others take over when it is gone, and continue its backoff. None: always poll.
    */
   lease: Lease | null;
 }
@@ -43,57 +52,109 @@ export interface Poller {
 /**
  * Demand-driven polling for one city: one request per interval however many viewers watch, across
  * every instance when there is a lease; nothing while nobody watches; exponential backoff with jitter
- * while the upstream fails.
+ * while the upstream fails (kept with the lease, so a new holder continues it); later than the
+ * interval when Douban's request budget is short.
  */
 export function createPoller(options: PollerOptions): Poller {
-  const { lease, intervalMs } = options;
+  const { lease, intervalMs, budget } = options;
   let watchers = 0;
   let active = false;
   let leader = lease === null;
   let failures = 0;
   let nextDueAt = 0;
+  // When the poll the budget holds back first fell due, and whether it held one back since the last poll.
+  let dueSince: number | null = null;
+  let throttled = false;
   let inflight: Promise<void> | null = null;
   let pollTimer: ReturnType<typeof setTimeout> | null = null;
   let graceTimer: ReturnType<typeof setTimeout> | null = null;
+  let renewTimer: ReturnType<typeof setInterval> | null = null;
   let halted = false;
 
   const jittered = (ms: number) => Math.round(ms * (1 + options.jitter * (2 * Math.random() - 1)));
-  const delayAfter = () => {
-    const base = failures === 0 ? intervalMs : intervalMs * 2 ** (failures - 1);
-    return jittered(Math.min(base, Math.max(options.backoffMaxMs, intervalMs)));
+  const delayFor = (failed: number) => {
+    const base = failed === 0 ? intervalMs : intervalMs * 2 ** (failed - 1);
+    return Math.min(base, Math.max(options.backoffMaxMs, intervalMs));
   };
   // A lease holder must renew well within the lease's time to live, whatever its poll schedule.
   const wait = (ms: number) => (lease ? Math.min(ms, jittered(intervalMs / 2)) : ms);
 
-  // Whatever the store says, the next poll is due within one interval: a time that is not a number
-  // would make a timer that fires at once forever (setTimeout(NaN)) and a due time that never comes.
-  const dueAfter = (lastPolledAt: number | null) => {
-    const due = (lastPolledAt ?? 0) + intervalMs;
-    return Number.isFinite(due) ? Math.min(due, Date.now() + intervalMs) : 0;
+  // Whatever the store says, the next poll is due within one (backed-off) interval: a time that is
+  // not a number would make a timer that fires at once forever (setTimeout(NaN)) and a due time
+  // that never comes.
+  const dueAfter = (lastPolledAt: number | null, failed: number) => {
+    const delay = delayFor(failed);
+    const due = (lastPolledAt ?? 0) + delay;
+    return Number.isFinite(due) ? Math.min(due, Date.now() + delay) : 0;
   };
 
   const holdsLease = async (): Promise<boolean> => {
     if (!lease) return true;
-    let held: { lastPolledAt: number | null } | null = null;
+    let held: Awaited<ReturnType<Lease['acquire']>> = null;
     try {
       held = await lease.acquire();
     } catch {
       // The store is unreachable: nobody can publish, so nobody polls.
     }
-    if (held && !leader) nextDueAt = dueAfter(held.lastPolledAt);
+    if (held && !leader) {
+      // A new holder goes on where the cluster is: its last poll, and its backoff after failures.
+      failures = held.failures;
+      nextDueAt = dueAfter(held.lastPolledAt, failures);
+    }
     leader = held !== null;
     return leader;
+  };
+
+  // A poll may outlast the lease (slow Douban, slow parse): the holder keeps renewing it meanwhile,
+  // or another instance would take it and poll the city a second time.
+  const startRenewing = () => {
+    if (!lease) return;
+    renewTimer = setInterval(() => {
+      void holdsLease().then((held) => {
+        // Renewed just as polling stopped: give it up again.
+        if (held && (!active || halted)) return giveUpLease();
+      });
+    }, intervalMs / 2);
+    renewTimer.unref?.();
+  };
+  const stopRenewing = () => {
+    if (renewTimer) clearInterval(renewTimer);
+    renewTimer = null;
+  };
+
+  const pollNow = async (): Promise<void> => {
+    const now = Date.now();
+    // Never polled counts as due ten intervals ago: a first poll comes first, but within reason.
+    dueSince ??= Math.max(nextDueAt, now - 10 * intervalMs);
+    const waitMs = budget ? await budget.ask({ watchers, waitedMs: now - dueSince }) : 0;
+    if (halted) return;
+    if (waitMs > 0) {
+      // Not jittered: the order in which cities come back is the budget's order of priority.
+      nextDueAt = Date.now() + waitMs;
+      if (!throttled) options.onThrottled?.();
+      throttled = true;
+      return;
+    }
+    lease?.markPolled(Date.now()).catch(() => {});
+    startRenewing();
+    const failedBefore = failures;
+    let ok: boolean;
+    try {
+      ok = await options.run({ throttled });
+    } finally {
+      stopRenewing();
+    }
+    dueSince = null;
+    throttled = false;
+    failures = ok ? 0 : failures + 1;
+    if (failures !== failedBefore) lease?.recordFailures(failures).catch(() => {});
+    nextDueAt = Date.now() + jittered(delayFor(failures));
   };
 
   const tick = async (): Promise<void> => {
     const held = await holdsLease();
     acquired?.();
-    if (held && !halted && Date.now() >= nextDueAt) {
-      lease?.markPolled(Date.now()).catch(() => {});
-      const ok = await options.run();
-      failures = ok ? 0 : failures + 1;
-      nextDueAt = Date.now() + delayAfter();
-    }
+    if (held && !halted && Date.now() >= nextDueAt) await pollNow();
     if (active) schedule(wait(leader ? nextDueAt - Date.now() : intervalMs / 2));
   };
 
@@ -124,17 +185,21 @@ export function createPoller(options: PollerOptions): Poller {
     pollTimer.unref?.();
   };
 
+  const giveUpLease = async (): Promise<void> => {
+    if (!lease || !leader) return;
+    leader = false;
+    // Unreachable store: the lease expires by itself.
+    await lease.release().catch(() => {});
+  };
+
   // Ends the schedule (the grace period is over, or shutdown); a later `watch` starts it again.
   const pause = async (): Promise<void> => {
     active = false;
     if (pollTimer) clearTimeout(pollTimer);
     if (graceTimer) clearTimeout(graceTimer);
     pollTimer = graceTimer = null;
-    if (lease && leader) {
-      leader = false;
-      // Unreachable store: the lease expires by itself.
-      await lease.release().catch(() => {});
-    }
+    stopRenewing();
+    await giveUpLease();
   };
 
   const stop = async (): Promise<void> => {

@@ -26,6 +26,22 @@ export interface StoredBoard {
 /** `disabled`: in-memory mode, nothing shared. `ready`/`down`: the shared store's connection. */
 export type BusState = 'disabled' | 'ready' | 'down';
 
+/** What the holder of a city's lease knows of the cluster's polls of it. */
+export interface HeldLease {
+  lastPolledAt: number | null;
+  failures: number;
+}
+
+/** One take from a budget the cluster shares (see `Bus.takeToken`). */
+export interface TokenRequest {
+  /** The budget's name; its rate and burst are the same wherever it is taken from. */
+  name: string;
+  perSecond: number;
+  burst: number;
+  /** Take only when at least this many tokens are there (1: whenever one is). */
+  threshold: number;
+}
+
 /**
  * The right to poll one city, held by one instance of the cluster at a time (a Redis lease). The
  * in-memory bus has none: the single process always polls.
@@ -33,12 +49,15 @@ export type BusState = 'disabled' | 'ready' | 'down';
 export interface Lease {
   /**
    * Takes the lease if it is free or renews it if this instance holds it. Resolves the time of the
-   * cluster's last poll of the city when it is held, `null` when another instance holds it; rejects
-   * when the store cannot be reached (which counts as not holding it).
+   * cluster's last poll of the city and how many polls in a row failed (the backoff a successor
+   * continues) when it is held, `null` when another instance holds it; rejects when the store cannot
+   * be reached (which counts as not holding it).
    */
-  acquire(): Promise<{ lastPolledAt: number | null } | null>;
+  acquire(): Promise<HeldLease | null>;
   /** Records that the holder polls now, so a successor keeps the interval. */
   markPolled(at: number): Promise<void>;
+  /** Records how many polls in a row failed (0 after a success), if this instance holds the lease. */
+  recordFailures(count: number): Promise<void>;
   /** Gives the lease up (only if this instance holds it). */
   release(): Promise<void>;
 }
@@ -68,4 +87,10 @@ export interface Bus {
   /** The city's board as stored, or null in memory mode (there is nothing to load). */
   load(city: string): Promise<StoredBoard | null>;
   lease(city: string): Lease | null;
+  /**
+   * Takes one token of a token bucket shared by every instance (in memory: this process's), if at
+   * least `threshold` are there. Resolves whether it was taken, and if not, in how many milliseconds
+   * the threshold will be there; rejects when the store cannot be reached.
+   */
+  takeToken(request: TokenRequest): Promise<{ taken: boolean; waitMs: number }>;
 }

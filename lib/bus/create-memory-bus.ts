@@ -1,5 +1,6 @@
 import 'server-only';
 import { hostname } from 'node:os';
+import { createTokenBucket, type TokenBucket } from '@/lib/limits/create-token-bucket';
 import type { Bus, BusMessage } from './bus';
 import { nextVersion } from './next-version';
 
@@ -9,6 +10,7 @@ import { nextVersion } from './next-version';
  */
 export function createMemoryBus(): Bus {
   const listeners = new Set<(message: BusMessage) => void>();
+  const buckets = new Map<string, TokenBucket>();
   return {
     mode: 'memory',
     instance: `${hostname()}-${process.pid}`,
@@ -30,6 +32,17 @@ export function createMemoryBus(): Bus {
     },
     lease() {
       return null;
+    },
+    async takeToken({ name, perSecond, burst, threshold }) {
+      let bucket = buckets.get(name);
+      if (!bucket) {
+        bucket = createTokenBucket({ perSecond, burst });
+        buckets.set(name, bucket);
+      }
+      const waitMs = bucket.wait(threshold);
+      if (waitMs > 0) return { taken: false, waitMs };
+      bucket.take();
+      return { taken: true, waitMs: 0 };
     },
   };
 }

@@ -5,8 +5,16 @@ import Redis, { type RedisOptions } from 'ioredis';
 import { logEvent } from '@/lib/log';
 import type { Bus, BusMessage, BusState, Lease, StoredBoard } from './bus';
 import { BadBusMessage, parseBusMessage } from './parse-bus-message';
+import { parseFailures } from './parse-failures';
 import { parsePolledAt } from './parse-polled-at';
-import { acquireScript, nextVersionScript, publishScript, releaseScript } from './redis-scripts';
+import {
+  acquireScript,
+  nextVersionScript,
+  publishScript,
+  recordFailuresScript,
+  releaseScript,
+  takeTokenScript,
+} from './redis-scripts';
 
 /**
  * The cluster bus on Redis (any Redis 6+, Upstash included). Per city: a lease (`SET NX PX`, renewed
@@ -110,19 +118,27 @@ export function createRedisBus({
 
   const lease = (city: string): Lease => ({
     async acquire() {
-      const polled = (await command.eval(
+      const held = (await command.eval(
         acquireScript,
-        2,
+        3,
         key('lease', city),
         key('polled', city),
+        key('failures', city),
         instance,
         leaseMs,
-      )) as string | null;
-      if (polled === null) return null;
+      )) as [string, string] | null;
+      if (held === null) return null;
+      const [polled, failed] = held;
       const lastPolledAt = parsePolledAt(polled);
       if (polled !== '' && lastPolledAt === null)
         logEvent('warn', 'bad-polled-time', { city, bytes: polled.length });
-      return { lastPolledAt };
+      const failures = parseFailures(failed);
+      if (failed !== '' && failures === null)
+        logEvent('warn', 'bad-failure-count', { city, bytes: failed.length });
+      return { lastPolledAt, failures: failures ?? 0 };
+    },
+    async recordFailures(count) {
+      await command.eval(recordFailuresScript, 2, key('lease', city), key('failures', city), instance, count);
     },
     async markPolled(at) {
       await command.set(key('polled', city), String(at), 'PX', 86_400_000);
@@ -193,5 +209,16 @@ export function createRedisBus({
       return { snapshot, status, history };
     },
     lease,
+    async takeToken({ name, perSecond, burst, threshold }) {
+      const [taken, waitMs] = (await command.eval(
+        takeTokenScript,
+        1,
+        key('budget', name),
+        perSecond,
+        burst,
+        threshold,
+      )) as [number, string];
+      return { taken: taken === 1, waitMs: Number(waitMs) };
+    },
   };
 }

@@ -1,8 +1,8 @@
 import 'server-only';
 import { LRUCache } from 'lru-cache';
 import { HttpError } from '@/lib/errors';
+import { createTokenBucket, type TokenBucket } from '@/lib/limits/create-token-bucket';
 import { clientKeyOf } from '@/lib/net/client-key-of';
-import { createTokenBucket, type TokenBucket } from './create-token-bucket';
 
 /** A bucket holds this many seconds of its rate: a cold page of ~95 posters is fetched at once. */
 const burstSeconds = 10;

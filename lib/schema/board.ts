@@ -68,7 +68,8 @@ export const boardStatusSchema = z.object({
   since: text,
   /**
    * Why the board is not live: Douban's failure (e.g. "http-403", "timeout", "not-a-nowplaying-page")
-   * or "redis-unavailable" when degraded; null when live.
+   * or "redis-unavailable" when degraded; null when live, or "douban-budget" when live but polled
+   * less often than the interval, for Douban's request budget (DOUBAN_MAX_RPM).
    */
   reason: z.nullable(text),
   /** ISO time of the last successful fetch, null if there never was one. */

@@ -1,7 +1,16 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { FakeDoubanError } from './fake-douban-error';
 import type { FakeDouban } from './types';
-import { readActors, readCity, readId, readMode, readScore, readTitle, readVotes } from './validate-input';
+import {
+  readActors,
+  readCity,
+  readDelay,
+  readId,
+  readMode,
+  readScore,
+  readTitle,
+  readVotes,
+} from './validate-input';
 
 const MAX_BODY_BYTES = 16 * 1024;
 
@@ -43,6 +52,10 @@ const routes: Record<string, Route> = {
   '/__fake/mode': {
     method: 'POST',
     run: (fake, body) => fake.setMode({ city: optionalCity(body.city), mode: readMode(body.mode) }),
+  },
+  '/__fake/delay': {
+    method: 'POST',
+    run: (fake, body) => fake.setDelay({ city: optionalCity(body.city), ms: readDelay(body.ms) }),
   },
   '/__fake/reset': { method: 'POST', run: (fake) => fake.reset() },
   '/__fake/requests': {

@@ -233,6 +233,22 @@ describe('startFakeDouban', () => {
     expect((await waiting).status).toBe(418);
   });
 
+  it('answers a city slowly when told, logging when each answer left; a delay can be lifted', async () => {
+    expect((await control('delay', { city: 'shanghai', ms: 300 })).status).toBe(200);
+    const slow = get('/cinema/nowplaying/shanghai/');
+    // Other cities are not delayed: this answer leaves while Shanghai's is held.
+    expect((await get('/cinema/nowplaying/beijing/')).status).toBe(200);
+    const [held] = fake.requestLog().filter((entry) => entry.city === 'shanghai');
+    expect(held?.answeredAt).toBeNull();
+    expect((await slow).body.equals(SHANGHAI)).toBe(true);
+    expect((held?.answeredAt as number) - (held?.at as number)).toBeGreaterThanOrEqual(300);
+    fake.setDelay({ ms: 0 });
+    await get('/cinema/nowplaying/shanghai/');
+    const last = fake.requestLog().at(-1);
+    expect(last?.answeredAt).not.toBeNull();
+    expect((await control('delay', { ms: -1 })).status).toBe(400);
+  });
+
   it('lets a mode without a city override every city, and a city mode override that', async () => {
     fake.setMode({ city: 'shangrao', mode: 'http-500' });
     expect((await get('/cinema/nowplaying/shangrao/')).status).toBe(500);

@@ -10,7 +10,16 @@ import { encodeGb18030 } from './encode-gb18030';
 import { createPageModel, type PageModel } from './page-model';
 import { renderPosterPng } from './poster-image';
 import type { FakeDouban, FakeDoubanOptions, FakeMode, PageRequest } from './types';
-import { readActors, readCity, readId, readMode, readScore, readTitle, readVotes } from './validate-input';
+import {
+  readActors,
+  readCity,
+  readDelay,
+  readId,
+  readMode,
+  readScore,
+  readTitle,
+  readVotes,
+} from './validate-input';
 
 export type { FakeDouban, FakeDoubanOptions, FakeMode, PageRequest } from './types';
 
@@ -50,10 +59,15 @@ export async function startFakeDouban(options: FakeDoubanOptions = {}): Promise<
   let defaultMode: FakeMode = 'ok';
   const cityModes = new Map<string, FakeMode>();
   const modeOf = (city: string): FakeMode => cityModes.get(city) ?? defaultMode;
+  let defaultDelay = 0;
+  const cityDelays = new Map<string, number>();
+  const delayOf = (city: string): number => cityDelays.get(city) ?? defaultDelay;
+  // Answers waiting out their delay, cleared when the server closes.
+  const delayed = new Set<ReturnType<typeof setTimeout>>();
   let log: PageRequest[] = [];
   let posterLog: string[] = [];
   // Requests answered with silence in 'timeout' mode, until the mode changes or the server closes.
-  const held = new Set<{ city: string; res: ServerResponse }>();
+  const held = new Set<{ city: string; res: ServerResponse; request: PageRequest }>();
 
   const pageResponse = (
     city: string,
@@ -86,14 +100,15 @@ export async function startFakeDouban(options: FakeDoubanOptions = {}): Promise<
         };
     }
   };
-  const answerPage = (city: string, res: ServerResponse): void => {
+  const answerPage = (city: string, res: ServerResponse, request: PageRequest): void => {
     const mode = modeOf(city);
     if (mode !== 'timeout') {
       const { status, body, headers } = pageResponse(city, mode);
       send(res, status, HTML, body, headers);
+      request.answeredAt = Date.now();
       return;
     }
-    const entry = { city, res };
+    const entry = { city, res, request };
     held.add(entry);
     res.on('close', () => held.delete(entry));
   };
@@ -101,7 +116,7 @@ export async function startFakeDouban(options: FakeDoubanOptions = {}): Promise<
     for (const entry of held) {
       if (modeOf(entry.city) === 'timeout') continue;
       held.delete(entry);
-      answerPage(entry.city, entry.res);
+      answerPage(entry.city, entry.res, entry.request);
     }
   };
 
@@ -139,8 +154,19 @@ export async function startFakeDouban(options: FakeDoubanOptions = {}): Promise<
       send(res, 405, 'text/plain; charset=utf-8', 'method not allowed\n');
       return;
     }
-    log.push({ city, at: Date.now(), headers: req.headers });
-    answerPage(city, res);
+    const request: PageRequest = { city, at: Date.now(), answeredAt: null, headers: req.headers };
+    log.push(request);
+    const delay = delayOf(city);
+    if (delay === 0) {
+      answerPage(city, res, request);
+      return;
+    }
+    // The page as it is when the answer leaves, as a slow server would send it.
+    const timer = setTimeout(() => {
+      delayed.delete(timer);
+      if (!res.destroyed) answerPage(city, res, request);
+    }, delay);
+    delayed.add(timer);
   };
 
   const server = createServer(onRequest);
@@ -179,6 +205,14 @@ export async function startFakeDouban(options: FakeDoubanOptions = {}): Promise<
       }
       releaseHeld();
     },
+    setDelay({ city, ms }) {
+      if (city === undefined) {
+        defaultDelay = readDelay(ms);
+        cityDelays.clear();
+      } else {
+        cityDelays.set(readCity(city), readDelay(ms));
+      }
+    },
     requests: (city) => (city === undefined ? log.length : log.filter((entry) => entry.city === city).length),
     requestLog: () => [...log],
     posterRequests: () => [...posterLog],
@@ -186,6 +220,8 @@ export async function startFakeDouban(options: FakeDoubanOptions = {}): Promise<
       models.clear();
       cityModes.clear();
       defaultMode = 'ok';
+      cityDelays.clear();
+      defaultDelay = 0;
       log = [];
       posterLog = [];
       releaseHeld();
@@ -193,6 +229,8 @@ export async function startFakeDouban(options: FakeDoubanOptions = {}): Promise<
     close() {
       closing ??= new Promise<void>((resolve, reject) => {
         stopDrift();
+        for (const timer of delayed) clearTimeout(timer);
+        delayed.clear();
         server.close((error) => (error ? reject(error) : resolve()));
         // Held 'timeout' requests and idle keep-alive sockets would otherwise keep the process alive.
         server.closeAllConnections();

@@ -33,6 +33,8 @@ export interface PageRequest {
   city: string;
   /** `Date.now()` when the request arrived. */
   at: number;
+  /** `Date.now()` when its answer was sent (null while held: a delay, or mode 'timeout'). */
+  answeredAt: number | null;
   headers: IncomingHttpHeaders;
 }
 
@@ -48,12 +50,17 @@ export interface FakeDouban {
   removeMovie(input: { city: string; id: string }): void;
   /** Without `city`, applies to every city (and clears per-city modes). */
   setMode(input: { city?: string; mode: FakeMode }): void;
+  /**
+   * A slow Douban: page answers are sent `ms` after the request (0: at once). Without `city`,
+   * applies to every city (and clears per-city delays).
+   */
+  setDelay(input: { city?: string; ms: number }): void;
   /** How many page requests arrived, for one city or in total. */
   requests(city?: string): number;
   requestLog(): PageRequest[];
   /** Paths of the image requests that arrived (`/view/...`), in order; failing ones included. */
   posterRequests(): string[];
-  /** Back to the recorded pages, mode 'ok' everywhere, no requests (pages or posters) counted. */
+  /** Back to the recorded pages, mode 'ok' and no delay everywhere, no requests (pages or posters) counted. */
   reset(): void;
   /** Stops drift, closes the server and destroys every open socket, held ones included. */
   close(): Promise<void>;

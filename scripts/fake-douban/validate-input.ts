@@ -57,6 +57,14 @@ export function readActors(value: unknown): string[] | undefined {
   return names.map((name: string) => name.trim());
 }
 
+/** A delay of page answers, in milliseconds: a whole number from 0 to 60,000. */
+export function readDelay(value: unknown): number {
+  if (typeof value !== 'number' || !Number.isInteger(value) || value < 0 || value > 60_000) {
+    throw new FakeDoubanError(400, `ms must be a whole number from 0 to 60000, got ${show(value)}`);
+  }
+  return value;
+}
+
 export function readMode(value: unknown): FakeMode {
   if (typeof value !== 'string' || !(FAKE_MODES as readonly string[]).includes(value)) {
     throw new FakeDoubanError(400, `mode must be one of ${FAKE_MODES.join(', ')}, got ${show(value)}`);

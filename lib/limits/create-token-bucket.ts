@@ -2,8 +2,12 @@ import 'server-only';
 
 /** A budget of events per second with some allowance saved up (a token bucket). */
 export interface TokenBucket {
-  /** Milliseconds until one token is there; 0 when one is there now. */
-  wait(): number;
+  /**
+   * Milliseconds until `threshold` tokens (default one) are there; 0 when they are there now. A
+   * caller of low priority waits for more than one, so that callers of high priority, which take
+   * the last ones, come first when the budget is short.
+   */
+  wait(threshold?: number): number;
   /** Spends one token; call only after `wait()` said 0. */
   take(): void;
 }
@@ -29,9 +33,10 @@ export function createTokenBucket({
     at = time;
   };
   return {
-    wait() {
+    wait(threshold = 1) {
       refill();
-      return tokens >= 1 ? 0 : Math.ceil(((1 - tokens) * 1000) / perSecond);
+      const needed = Math.min(Math.max(1, threshold), burst);
+      return tokens >= needed ? 0 : Math.ceil(((needed - tokens) * 1000) / perSecond);
     },
     take() {
       refill();

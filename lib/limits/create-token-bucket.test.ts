@@ -26,4 +26,17 @@ describe('createTokenBucket', () => {
     bucket.take();
     expect(bucket.wait()).toBe(100);
   });
+
+  it('makes a caller that asks for more tokens than one wait until they are there (at most its burst)', () => {
+    const time = 0;
+    const bucket = createTokenBucket({ perSecond: 10, burst: 5, now: () => time });
+    bucket.take();
+    bucket.take();
+    expect(bucket.wait(3)).toBe(0);
+    expect(bucket.wait(4)).toBe(100);
+    expect(bucket.wait(50)).toBe(200);
+    bucket.take();
+    expect(bucket.wait()).toBe(0);
+    expect(bucket.wait(3)).toBe(100);
+  });
 });
