@@ -117,6 +117,7 @@ export function createBoardPoll({
     logEvent('warn', 'publish-failed', { city, error: String(cause) });
 
   const onThrottled = () => {
+    metrics.pollsThrottled.inc();
     // A stale board already says why it is not current; one never fetched says it is being fetched.
     if (board.view().upstream.state !== 'live') return;
     publishStatus('live', THROTTLED_REASON, false).catch(logPublishFailure);

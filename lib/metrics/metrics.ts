@@ -65,6 +65,11 @@ export function createMetrics() {
       labelNames: ['reason'],
       registers,
     }),
+    pollsThrottled: new Counter({
+      name: 'nowshowing_polls_throttled_total',
+      help: "Due polls that Douban's request budget (DOUBAN_MAX_RPM) held back, once per poll.",
+      registers,
+    }),
     parserItemsDropped: new Counter({
       name: 'nowshowing_parser_items_dropped_total',
       help: 'Items of Douban pages the parser left out, by reason (bad-id, no-title, duplicate, in-both-lists, too-many-movies, invalid); counted on every poll that sees them.',

@@ -2,6 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { BoardStatus } from '@/lib/types';
 import { type FakeDouban, type PageRequest, startFakeDouban } from '@/scripts/fake-douban/start-fake-douban';
 import { clusterEnv } from './cluster-env';
+import { metricSample, readMetricsText } from './metric-sample';
 import { showOutputOnFailure } from './show-output-on-failure';
 import { openClient, type SseClient } from './sse-client';
 import { type App, startApp } from './start-app';
@@ -62,6 +63,7 @@ describe('Douban request budget (DOUBAN_MAX_RPM) shared by the cluster', () => {
       ...onB.map((city) => connect(apps.b, city)),
     ];
     await Promise.all(watched.map((client) => liveSnapshot(client)));
+    // A rate is counted over a span of time: nothing to await but the end of the span.
     const window = 8_000;
     await new Promise((resolve) => setTimeout(resolve, window - (Date.now() - start)));
     const cities = [...onA, ...onB];
@@ -82,6 +84,11 @@ describe('Douban request budget (DOUBAN_MAX_RPM) shared by the cluster', () => {
     );
     const status = chengdu.received.filter(({ type }) => type === 'status').at(-1)?.data as BoardStatus;
     expect(status.state).toBe('live');
+    // And the operator sees how often the budget binds, on each instance.
+    for (const app of [apps.a, apps.b]) {
+      const text = await readMetricsText(app?.url as string);
+      expect(metricSample(text, 'nowshowing_polls_throttled_total')).toBeGreaterThan(0);
+    }
     for (const client of watched) client.close();
   });
 });
