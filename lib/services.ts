@@ -3,6 +3,7 @@ import { type Boards, createBoards } from '@/lib/board/create-boards';
 import type { Bus } from '@/lib/bus/bus';
 import { createMemoryBus } from '@/lib/bus/create-memory-bus';
 import { createRedisBus } from '@/lib/bus/create-redis-bus';
+import { createInlineParser } from '@/lib/douban/create-inline-parser';
 import { fetchNowPlaying } from '@/lib/douban/fetch-now-playing';
 import { getSavedPage, type SavedPage } from '@/lib/douban/get-saved-page';
 import { env } from '@/lib/env';
@@ -43,10 +44,11 @@ export function createServices({
 } = {}): Services {
   const metrics = createMetrics();
   const shuttingDown = () => shuttingDownSince() !== null;
+  const parser = createInlineParser({ metrics });
   const boards = createBoards({
     bus,
     metrics,
-    fetchPage: fetchPage ?? ((city) => fetchNowPlaying({ city, counters: metrics })),
+    fetchPage: fetchPage ?? ((city) => fetchNowPlaying({ city, parser })),
     readSaved,
   });
   const ticker = createSessionTicker({
