@@ -11,7 +11,7 @@ export interface PageBody {
   contentType: string | null;
 }
 
-/** What the parser dropped, by reason, and cut, by field, on one page: added to the metrics by whoever asked. */
+/** What the parser dropped, by reason, and cut, by field, on one page (for the main thread's metrics). */
 export interface ParserCounts {
   dropped: Partial<Record<DropReason, number>>;
   trimmed: Partial<Record<TrimmedField, number>>;
