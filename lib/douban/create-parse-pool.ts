@@ -69,7 +69,7 @@ export function createParsePool({
         if (signal.aborted) {
           throw new UpstreamError({
             reason: 'parse-timeout',
-            message: `Douban's page was not parsed within ${timeoutMs} ms; the parse worker was stopped.`,
+            message: `Douban's page was not parsed within ${timeoutMs} ms, waiting for the worker included.`,
             cause,
           });
         }
