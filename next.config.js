@@ -19,8 +19,14 @@ const nextConfig = {
   poweredByHeader: false,
   // Lets tests and parallel builds use their own output folder; `next start` must read the same one.
   distDir: process.env.NEXT_DIST_DIR || '.next',
-  // Loaded by Node at run time rather than bundled: it keeps sockets and timers of its own.
-  serverExternalPackages: ['ioredis'],
+  // Loaded by Node at run time rather than bundled: ioredis keeps sockets and timers of its own;
+  // piscina starts its threads from a file beside its own (node_modules/piscina/dist/worker.js).
+  serverExternalPackages: ['ioredis', 'piscina'],
+  // Deployed with every route (Vercel): the parse worker, which lib/douban/find-parse-worker.ts looks
+  // for from the project root (built before `next build`, see package.json), and piscina's thread file.
+  outputFileTracingIncludes: {
+    '/*': ['./dist/parse-worker.js', './node_modules/piscina/**/*'],
+  },
   async headers() {
     return [{ source: '/:path*', headers: securityHeaders }];
   },

@@ -11,8 +11,9 @@ const installed = globalThis as typeof globalThis & { __nowShowingSignals?: true
  * `closeServer` (the production server's) closes each connection once its response is done and
  * stops accepting; every stream is told to reconnect and ended (clients come back, elsewhere or
  * after the restart, and resume by Last-Event-ID, each after a delay of its own); this instance gives
- * up its polling leases so another instance polls at once; and the process exits with
- * `exitCode(signal)` once the server has closed, or after SHUTDOWN_TIMEOUT_MS whatever still hangs.
+ * up its polling leases so another instance polls at once, then ends its parse worker; and the
+ * process exits with `exitCode(signal)` once the server has closed, or after SHUTDOWN_TIMEOUT_MS
+ * whatever still hangs.
  * Without `closeServer` (plain `next start`), Next closes its server and exits by itself once the
  * streams have ended; only the bound is ours.
  *
@@ -39,7 +40,7 @@ export function handleShutdownSignals({
       logEvent('warn', 'shutdown-timeout', { timeoutMs: env.shutdownTimeoutMs });
       process.exit(exitCode(signal));
     }, env.shutdownTimeoutMs).unref();
-    const stopped = services?.boards.stopPolling();
+    const stopped = services?.stop();
     if (!closed) return;
     void Promise.allSettled([closed, stopped]).then(() => {
       logEvent('info', 'shutdown-complete', { ms: Date.now() - startedAt });

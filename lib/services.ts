@@ -3,8 +3,10 @@ import { type Boards, createBoards } from '@/lib/board/create-boards';
 import type { Bus } from '@/lib/bus/bus';
 import { createMemoryBus } from '@/lib/bus/create-memory-bus';
 import { createRedisBus } from '@/lib/bus/create-redis-bus';
+import { createPageParser } from '@/lib/douban/create-page-parser';
 import { fetchNowPlaying } from '@/lib/douban/fetch-now-playing';
 import { getSavedPage, type SavedPage } from '@/lib/douban/get-saved-page';
+import type { PageParser } from '@/lib/douban/page-parser';
 import { env } from '@/lib/env';
 import { createMetrics, type Metrics } from '@/lib/metrics/metrics';
 import { createPosterProxy, type PosterProxy } from '@/lib/poster/create-poster-proxy';
@@ -25,12 +27,18 @@ export interface Services {
   admission: StreamAdmission;
   /** GET /api/poster: the cache and the fetches to Douban's image hosts. */
   posters: PosterProxy;
+  /**
+   * At shutdown: stops polling (leases given up at once), then ends the parse worker once the parse
+   * it is running, if any, is done.
+   */
+  stop(): Promise<void>;
 }
 
 /**
- * The composition root: builds the metrics, the bus, the boards, the stream channels, the shared
- * heartbeat, the stream limits and the poster proxy from `env`, wired to each other. Tests build a fresh one with their
- * own bus or Douban; the app uses the process's (`getServices`).
+ * The composition root: builds the metrics, the bus, the page parser (a worker thread), the boards,
+ * the stream channels, the shared heartbeat, the stream limits and the poster proxy from `env`, wired
+ * to each other. Tests build a fresh one with their own bus or Douban (`fetchPage`: then no parser
+ * and no thread); the app uses the process's (`getServices`).
  */
 export function createServices({
   bus = createBus(),
@@ -43,12 +51,14 @@ export function createServices({
 } = {}): Services {
   const metrics = createMetrics();
   const shuttingDown = () => shuttingDownSince() !== null;
-  const boards = createBoards({
-    bus,
-    metrics,
-    fetchPage: fetchPage ?? ((city) => fetchNowPlaying({ city, counters: metrics })),
-    readSaved,
-  });
+  let parser: PageParser | null = null;
+  if (!fetchPage) {
+    // The worker thread outlives a parse by two intervals, so a watched city's polls keep it warm.
+    const pageParser = createPageParser({ metrics, idleTimeoutMs: env.pollIntervalMs * 2 });
+    parser = pageParser;
+    fetchPage = (city) => fetchNowPlaying({ city, parser: pageParser });
+  }
+  const boards = createBoards({ bus, metrics, fetchPage, readSaved });
   const ticker = createSessionTicker({
     heartbeatMs: env.sseHeartbeatMs,
     maxDurationMs: env.sseMaxDurationMs,
@@ -89,6 +99,10 @@ export function createServices({
       fetchesPerSecond: env.posterFetchesPerSecond,
       fetchesPerClientPerSecond: env.posterFetchesPerClientPerSecond,
     }),
+    async stop() {
+      await boards.stopPolling();
+      await parser?.close();
+    },
   };
 }
 

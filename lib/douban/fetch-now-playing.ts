@@ -1,8 +1,9 @@
 import 'server-only';
 import { env } from '@/lib/env';
 import type { NowPlayingPage } from '@/lib/types';
-import { decodePage } from './decode-page';
-import { type ParserCounters, parseNowPlaying } from './parse-now-playing';
+import { createInlineParser } from './create-inline-parser';
+import type { PageParser } from './page-parser';
+import type { PageBody } from './parse-page';
 import { UpstreamError } from './upstream-error';
 
 // Douban answers scripts without a browser User-Agent with 418, and checks the Referer.
@@ -17,24 +18,29 @@ const headers = {
 /** A page larger than this is not a now-showing page (the real one is ~200 KB). */
 const maxBodyBytes = 5 * 1024 * 1024;
 
+/** Scripts and tests parse on their own thread and count nothing. */
+const inlineParser = createInlineParser();
+
 /**
  * Fetches and parses one city's now-showing page (`${DOUBAN_BASE_URL}/cinema/nowplaying/${city}/`).
  * Anything but a complete now-showing page throws `UpstreamError` with a short reason: a non-2xx
  * status (`http-403`, `http-418`...), `redirect` (none is followed: Douban sends flagged clients to
  * sec.douban.com, whose page is not a board), `timeout` after `DOUBAN_TIMEOUT_MS` (headers and body
- * together), `network`, `too-large` past 5 MB, `unknown-charset` (see `decodePage`), or the parser's
- * verdict on the body.
+ * together), `network`, `too-large` past 5 MB, or `parser`'s verdict on the body (`unknown-charset`,
+ * `too-deep`, `not-a-nowplaying-page`..., and the pool's `parse-timeout`, `parse-busy`, `parse-failed`).
+ * The fetch's timeout does not cover the parse: the parser bounds its own time.
  */
 export async function fetchNowPlaying({
   city,
-  counters = null,
+  parser = inlineParser,
 }: {
   city: string;
-  /** Where the parser counts the items it drops and the fields it cuts. */
-  counters?: ParserCounters | null;
+  /** Decodes and parses the body: the server's parse worker (`createParsePool`), by default on this thread. */
+  parser?: PageParser;
 }): Promise<NowPlayingPage> {
   const url = `${env.doubanBaseUrl}/cinema/nowplaying/${encodeURIComponent(city)}/`;
   const signal = AbortSignal.timeout(env.doubanTimeoutMs);
+  let body: PageBody;
   try {
     const response = await fetch(url, {
       headers: env.doubanCookie ? { ...headers, Cookie: env.doubanCookie } : headers,
@@ -56,9 +62,7 @@ export async function fetchNowPlaying({
         message: `Douban answered ${response.status}`,
       });
     }
-    const bytes = await readBody(response);
-    const html = decodePage({ bytes, contentType: response.headers.get('content-type') });
-    return parseNowPlaying(html, { counters });
+    body = { bytes: await readBody(response), contentType: response.headers.get('content-type') };
   } catch (error) {
     if (error instanceof UpstreamError) throw error;
     if (signal.aborted) {
@@ -72,6 +76,7 @@ export async function fetchNowPlaying({
       message: `Could not reach Douban: ${(error as Error).message}`,
     });
   }
+  return parser.parse(body);
 }
 
 /** The body's bytes, refused as soon as it is known to pass `maxBodyBytes` (declared or counted). */

@@ -1,13 +1,12 @@
 import 'server-only';
 import { type HTMLElement, parse } from 'node-html-parser';
-import type { Metrics } from '@/lib/metrics/metrics';
 import { LIMITS } from '@/lib/schema/limits';
 import { movieSchema } from '@/lib/schema/movie';
 import { nowPlayingPageSchema } from '@/lib/schema/now-playing-page';
 import type { Movie, MovieCategory, NowPlayingPage } from '@/lib/types';
 import { measureNesting } from './measure-nesting';
 import { parseItem } from './parse-item';
-import { trimMovie } from './trim-movie';
+import { type TrimmedField, trimMovie } from './trim-movie';
 import { UpstreamError } from './upstream-error';
 
 // We never read scripts or styles, so the parser need not keep their text.
@@ -24,10 +23,22 @@ const MAX_NESTING = 200;
 const TAIL_LENGTH = 4096;
 
 /** Why an item of the page is left out, as counted in `nowshowing_parser_items_dropped_total`. */
-type DropReason = 'bad-id' | 'no-title' | 'duplicate' | 'in-both-lists' | 'too-many-movies' | 'invalid';
+export type DropReason =
+  | 'bad-id'
+  | 'no-title'
+  | 'duplicate'
+  | 'in-both-lists'
+  | 'too-many-movies'
+  | 'invalid';
 
-/** Where the parser counts what it drops and cuts (the process's metrics; none in scripts). */
-export type ParserCounters = Pick<Metrics, 'parserItemsDropped' | 'parserFieldsTrimmed'>;
+/**
+ * Where the parser counts what it drops and cuts: the process's metrics (prom-client counters fit),
+ * a tally a worker thread sends back (`parsePage`), or none in scripts.
+ */
+export interface ParserCounters {
+  parserItemsDropped: { inc(labels: { reason: DropReason }): void };
+  parserFieldsTrimmed: { inc(labels: { field: TrimmedField }): void };
+}
 
 /**
  * Parses Douban's desktop now-showing page (`/cinema/nowplaying/{city}/`) into its two lists, in page

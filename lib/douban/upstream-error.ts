@@ -11,7 +11,9 @@ import 'server-only';
  * - `unknown-charset`: a page in an encoding `TextDecoder` does not know;
  * - `too-deep`: a page nested far deeper than Douban's, refused before the HTML parser sees it;
  * - `not-a-nowplaying-page`, `truncated-page`, `empty-page`: an answer that is not a complete
- *   now-showing page (see `parseNowPlaying`).
+ *   now-showing page (see `parseNowPlaying`);
+ * - `parse-timeout`, `parse-busy`, `parse-failed`: the parse worker stopped a parse past its time,
+ *   had too many pages waiting, or crashed (see `createParsePool`).
  *
  * `message` is for logs and may name details (URL, byte counts); `cause` keeps the underlying error.
  */

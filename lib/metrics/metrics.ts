@@ -70,6 +70,13 @@ export function createMetrics() {
       help: "Due polls that Douban's request budget (DOUBAN_MAX_RPM) held back, once per poll.",
       registers,
     }),
+    parseSeconds: new Histogram({
+      name: 'nowshowing_parse_duration_seconds',
+      help: 'Time to decode and parse one Douban page, waiting for the parse worker included, by thread (worker, or main where the worker is not built).',
+      labelNames: ['thread'],
+      buckets: [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 10],
+      registers,
+    }),
     parserItemsDropped: new Counter({
       name: 'nowshowing_parser_items_dropped_total',
       help: 'Items of Douban pages the parser left out, by reason (bad-id, no-title, duplicate, in-both-lists, too-many-movies, invalid); counted on every poll that sees them.',
