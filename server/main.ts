@@ -4,10 +4,12 @@ import { env } from '@/lib/env';
 import { toErrorResponse } from '@/lib/errors';
 import { handleShutdownSignals } from '@/lib/handle-shutdown-signals';
 import { readClientIp } from '@/lib/net/read-client-ip';
+import type { PosterAnswer } from '@/lib/poster/create-poster-proxy';
 import { getServices } from '@/lib/services';
 import { shuttingDownSince } from '@/lib/shutdown';
 import { createConnectionDrain } from './create-connection-drain';
 import { serveNodeStream } from './serve-node-stream';
+import { writePosterAnswer } from './write-poster-answer';
 import { writeResponse } from './write-response';
 
 /**
@@ -40,9 +42,9 @@ function pathOf(request: IncomingMessage): string | null {
   }
 }
 
-/** GET /api/poster, as the route handler answers it, written whole (see `writeResponse`). */
+/** GET /api/poster, as the route handler answers it: the cached bytes, not a copy; errors as JSON. */
 async function servePoster(request: IncomingMessage, response: ServerResponse): Promise<void> {
-  let answer: Response;
+  let answer: PosterAnswer;
   try {
     const ifNoneMatch = request.headers['if-none-match'];
     const forwardedFor = request.headers['x-forwarded-for'];
@@ -56,9 +58,9 @@ async function servePoster(request: IncomingMessage, response: ServerResponse): 
       }),
     });
   } catch (error) {
-    answer = toErrorResponse(error);
+    return writeResponse(toErrorResponse(error), response);
   }
-  await writeResponse(answer, response);
+  writePosterAnswer({ answer, response });
 }
 
 async function main(): Promise<void> {

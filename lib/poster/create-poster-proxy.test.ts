@@ -2,6 +2,8 @@ import { once } from 'node:events';
 import { createServer, type ServerResponse } from 'node:http';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import type { PosterProxy } from './create-poster-proxy';
+import { makePosterKey } from './make-poster-key';
+import { toPosterResponse } from './to-poster-response';
 
 // A stand-in for Douban's image host on loopback; each path below is one way it can answer.
 const PORT = 4581;
@@ -47,7 +49,9 @@ const upstream = createServer((req, res) => {
 const poster = (path: string) => `https://img1.doubanio.com${path}`;
 let proxy: import('./create-poster-proxy').PosterProxy;
 let metrics: import('@/lib/metrics/metrics').Metrics;
-const answerPoster: PosterProxy['answer'] = (request) => proxy.answer(request);
+// Read as the route handler answers it.
+const answerPoster = async (request: Parameters<PosterProxy['answer']>[0]) =>
+  toPosterResponse(await proxy.answer(request));
 
 beforeAll(async () => {
   upstream.listen(PORT, '127.0.0.1');
@@ -95,6 +99,14 @@ describe('createPosterProxy', () => {
     expect(Buffer.from(await second.arrayBuffer())).toEqual(Buffer.from(await first.arrayBuffer()));
     expect(second.headers.get('etag')).toBe(first.headers.get('etag'));
     expect(requests.get('/view/sized/6000/a.jpg')).toBe(1);
+  });
+
+  it("answers with the cache's own bytes: many answers of one poster share them, none is a copy", async () => {
+    const url = poster('/view/sized/8000/shared.jpg');
+    const answers = await Promise.all([1, 2, 3].map(() => proxy.answer({ url })));
+    const cached = proxy.cache.get(makePosterKey(new URL(url)));
+    for (const answer of answers) expect(answer.body).toBe(cached?.body);
+    expect(cached?.body.byteLength).toBe(8000);
   });
 
   it('answers 304 without a body when If-None-Match names the ETag, weak or in a list', async () => {
@@ -205,7 +217,7 @@ describe('createPosterProxy under its fetch budgets', () => {
     const budgeted = await tight({ fetchesPerSecond: 0.1, fetchesPerClientPerSecond: 0 });
     const url = poster('/view/sized/4100/budget.jpg');
     const first = await budgeted.answer({ url, client: '10.0.0.1' });
-    const etag = first.headers.get('etag');
+    const etag = first.headers.ETag;
     const before = await counted('budget');
     const error = await budgeted
       .answer({ url: poster('/view/sized/4100/other.jpg'), client: '10.0.0.2' })

@@ -29,6 +29,17 @@ const budgetOutcomes: Record<string, string> = {
   'poster-client-busy': 'client-busy',
 };
 
+/**
+ * A poster answer as both serving paths write it: `body` is the cache's own bytes, never a copy
+ * (null for a 304). `npm start` ends its Node response with them (`writePosterAnswer`); the route
+ * handler wraps them in a web Response (`toPosterResponse`). Nothing may write into `body`.
+ */
+export interface PosterAnswer {
+  status: 200 | 304;
+  headers: Record<string, string>;
+  body: Uint8Array<ArrayBuffer> | null;
+}
+
 /** GET /api/poster of the process: one cache, one limiter and one set of fetches in progress. */
 export interface PosterProxy {
   /**
@@ -40,14 +51,14 @@ export interface PosterProxy {
    * past them, 429 `poster-client-budget` or 503 `poster-budget`; past 32 answers in progress for
    * one `client`, 429 `poster-client-busy`. Each answer counts once in `posterRequests`: `hit` (no
    * fetch of its own), `miss` (it fetched), `not-modified`, `budget`, `client-budget`,
-   * `client-busy` or `refused`.
+   * `client-busy` or `refused`. Answers many clients hold unread share the cached bytes.
    */
   answer(request: {
     url: string | readonly string[] | null;
     ifNoneMatch?: string | null;
     /** The client's address (`readClientIp`); null if unreadable; left out, only the process budget applies. */
     client?: PosterClient;
-  }): Promise<Response>;
+  }): Promise<PosterAnswer>;
   readonly cache: PosterCache;
 }
 
@@ -131,17 +142,20 @@ export function createPosterProxy({
         };
         if (matchesEtag({ ifNoneMatch, etag: cached.etag })) {
           metrics.posterRequests.inc({ outcome: 'not-modified' });
-          return new Response(null, { status: 304, headers });
+          return { status: 304, headers, body: null };
         }
         metrics.posterRequests.inc({ outcome });
-        return new Response(cached.body, {
+        return {
+          status: 200,
           headers: {
             ...headers,
             'Content-Type': cached.contentType,
             'Content-Length': String(cached.body.byteLength),
             'X-Content-Type-Options': 'nosniff',
           },
-        });
+          // The cache's own view: a Response made from it would copy it (undici slices a BufferSource).
+          body: cached.body,
+        };
       } catch (error) {
         const code = error instanceof HttpError ? error.code : '';
         metrics.posterRequests.inc({ outcome: budgetOutcomes[code] ?? 'refused' });

@@ -83,6 +83,9 @@ describe.each([
     expect(again.status).toBe(304);
     expect(again.headers.get('etag')).toBe(etag);
     expect(await again.text()).toBe('');
+    // Answered from the cache's own bytes, which the first answer left whole.
+    const third = await getPoster(GOOD);
+    expect(Buffer.from(await third.arrayBuffer()).equals(bytes)).toBe(true);
     // Both answers came from one fetch of Douban's image host.
     expect(fake.posterRequests()).toEqual(['/view/photo/s_ratio_poster/public/p2915454411.jpg']);
   });

@@ -1,6 +1,7 @@
 import { env } from '@/lib/env';
 import { toErrorResponse } from '@/lib/errors';
 import { readClientIp } from '@/lib/net/read-client-ip';
+import { toPosterResponse } from '@/lib/poster/to-poster-response';
 import { getServices } from '@/lib/services';
 
 export const dynamic = 'force-dynamic';
@@ -8,7 +9,7 @@ export const dynamic = 'force-dynamic';
 /** GET /api/poster?url=https://img<N>.doubanio.com/view/...: the poster, cached, with an ETag. */
 export async function GET(request: Request): Promise<Response> {
   try {
-    return await getServices().posters.answer({
+    const answer = await getServices().posters.answer({
       // Every `url` given: a repeated parameter is refused, not silently narrowed to the first.
       url: new URL(request.url).searchParams.getAll('url'),
       ifNoneMatch: request.headers.get('if-none-match'),
@@ -18,6 +19,7 @@ export async function GET(request: Request): Promise<Response> {
         trustProxy: env.trustProxy,
       }),
     });
+    return toPosterResponse(answer);
   } catch (error) {
     return toErrorResponse(error);
   }
