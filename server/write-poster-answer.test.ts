@@ -15,6 +15,7 @@ const answer: PosterAnswer = {
   status: 200,
   headers: { 'Content-Type': 'image/jpeg', 'Content-Length': String(poster.byteLength), ETag: '"e"' },
   body: poster,
+  release: () => {},
 };
 
 /**
@@ -59,11 +60,33 @@ describe('writePosterAnswer', () => {
 
   it('writes a 304 without a body', () => {
     const { response, written } = openUnreadResponse();
-    writePosterAnswer({ answer: { status: 304, headers: { ETag: '"e"' }, body: null }, response });
+    writePosterAnswer({
+      answer: { status: 304, headers: { ETag: '"e"' }, body: null, release: () => {} },
+      response,
+    });
     expect(written).toHaveLength(1);
     expect(Buffer.from(written[0] as Uint8Array).toString('latin1')).toMatch(
       /^HTTP\/1\.1 304 Not Modified\r\n/,
     );
+  });
+
+  it("keeps the client's place while the answer is unread, and gives it back when the response closes", async () => {
+    let released = 0;
+    const { response } = openUnreadResponse();
+    writePosterAnswer({
+      answer: {
+        ...answer,
+        release: () => {
+          released += 1;
+        },
+      },
+      response,
+    });
+    expect(released).toBe(0);
+    const closed = new Promise((resolve) => response.once('close', resolve));
+    response.socket?.destroy();
+    await closed;
+    expect(released).toBe(1);
   });
 
   it('holds one poster, not one per client, for 1,000 answers nobody reads', async () => {

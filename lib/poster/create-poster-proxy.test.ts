@@ -249,4 +249,22 @@ describe('createPosterProxy under its fetch budgets', () => {
     ).toBe(200);
     expect(requests.get('/view/sized/4200/b.jpg')).toBe(1);
   });
+
+  it('lets a client hold at most 32 answers unwritten: the 33rd is refused until one is released', async () => {
+    const budgeted = await tight({ fetchesPerSecond: 0, fetchesPerClientPerSecond: 0 });
+    const url = poster('/view/sized/4300/held.jpg');
+    // A client that never reads: each answer keeps its place until the writer releases it.
+    const held = [];
+    for (let i = 0; i < 32; i++) held.push(await budgeted.answer({ url, client: '10.0.0.1' }));
+    const error = await budgeted.answer({ url, client: '10.0.0.1' }).catch((caught: unknown) => caught);
+    expect(error).toMatchObject({ status: 429, code: 'poster-client-busy' });
+    // Another client is not held back by it.
+    expect((await budgeted.answer({ url, client: '10.0.0.2' })).status).toBe(200);
+    held[0]?.release();
+    held[0]?.release();
+    expect((await budgeted.answer({ url, client: '10.0.0.1' })).status).toBe(200);
+    await expect(budgeted.answer({ url, client: '10.0.0.1' })).rejects.toMatchObject({
+      code: 'poster-client-busy',
+    });
+  });
 });

@@ -38,6 +38,12 @@ export interface PosterAnswer {
   status: 200 | 304;
   headers: Record<string, string>;
   body: Uint8Array<ArrayBuffer> | null;
+  /**
+   * Gives back the client's place among its 32 answers in progress (idempotent). The writer calls it
+   * once the answer is written or abandoned, not before: a client that never reads its posters holds
+   * its places, so it can pin at most 32 answers, however many it asks for.
+   */
+  release(): void;
 }
 
 /** GET /api/poster of the process: one cache, one limiter and one set of fetches in progress. */
@@ -49,7 +55,7 @@ export interface PosterProxy {
    * `ifNoneMatch` names its ETag. Upstream problems are 502s with a code (see `fetchPosterUpstream`).
    * Only a poster neither cached nor being fetched spends the fetch budgets (see `createPosterBudget`):
    * past them, 429 `poster-client-budget` or 503 `poster-budget`; past 32 answers in progress for
-   * one `client`, 429 `poster-client-busy`. Each answer counts once in `posterRequests`: `hit` (no
+   * one `client` (from the request until the writer calls `release`), 429 `poster-client-busy`. Each answer counts once in `posterRequests`: `hit` (no
    * fetch of its own), `miss` (it fetched), `not-modified`, `budget`, `client-budget`,
    * `client-busy` or `refused`. Answers many clients hold unread share the cached bytes.
    */
@@ -142,7 +148,7 @@ export function createPosterProxy({
         };
         if (matchesEtag({ ifNoneMatch, etag: cached.etag })) {
           metrics.posterRequests.inc({ outcome: 'not-modified' });
-          return { status: 304, headers, body: null };
+          return { status: 304, headers, body: null, release: leave };
         }
         metrics.posterRequests.inc({ outcome });
         return {
@@ -155,13 +161,13 @@ export function createPosterProxy({
           },
           // The cache's own view: a Response made from it would copy it (undici slices a BufferSource).
           body: cached.body,
+          release: leave,
         };
       } catch (error) {
+        leave();
         const code = error instanceof HttpError ? error.code : '';
         metrics.posterRequests.inc({ outcome: budgetOutcomes[code] ?? 'refused' });
         throw error;
-      } finally {
-        leave();
       }
     },
   };

@@ -9,7 +9,7 @@ const gc = runInNewContext('gc') as () => void;
 
 const poster = new Uint8Array(100 * 1024).fill(7);
 const headers = { 'Content-Type': 'image/jpeg', 'Content-Length': String(poster.byteLength), ETag: '"e"' };
-const answer: PosterAnswer = { status: 200, headers, body: poster };
+const answer: PosterAnswer = { status: 200, headers, body: poster, release: () => {} };
 
 describe('toPosterResponse', () => {
   it("streams the cache's own bytes as one chunk, not a copy, with the answer's status and headers", async () => {
@@ -33,9 +33,35 @@ describe('toPosterResponse', () => {
   });
 
   it('answers a 304 without a body', async () => {
-    const response = toPosterResponse({ status: 304, headers: { ETag: '"e"' }, body: null });
+    const response = toPosterResponse({
+      status: 304,
+      headers: { ETag: '"e"' },
+      body: null,
+      release: () => {},
+    });
     expect(response.status).toBe(304);
     expect(response.body).toBeNull();
+  });
+
+  it("gives the client's place back once the bytes are taken, or dropped, not before", async () => {
+    let released = 0;
+    const counted: PosterAnswer = {
+      ...answer,
+      release: () => {
+        released += 1;
+      },
+    };
+    const reader = (toPosterResponse(counted).body as ReadableStream<Uint8Array>).getReader();
+    // Not read yet: a client that does not read keeps its place.
+    expect(released).toBe(0);
+    expect((await reader.read()).value).toBe(poster);
+    expect((await reader.read()).done).toBe(true);
+    expect(released).toBe(1);
+    const dropped = toPosterResponse(counted).body as ReadableStream<Uint8Array>;
+    await dropped.cancel();
+    expect(released).toBe(2);
+    toPosterResponse({ status: 304, headers: { ETag: '"e"' }, body: null, release: counted.release });
+    expect(released).toBe(3);
   });
 
   it('holds one poster, not one per client, for 1,000 answers nobody reads', () => {
