@@ -15,6 +15,7 @@ export type {
 export type { Movie, MovieCategory } from './schema/movie';
 export type { NowPlayingPage } from './schema/now-playing-page';
 export type { BoardEventName, ReconnectNotice, StreamEventName } from './schema/stream-event';
+export type { FilmHistory, FilmPoint, ListingEvent, SparkMetric, Trend } from './schema/trend';
 
 export interface City {
   /** Douban's uid: pinyin or digits, e.g. "shanghai", "118378". */

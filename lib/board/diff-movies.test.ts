@@ -22,6 +22,19 @@ describe('diffMovies', () => {
     expect(isEmptyDiff(diff)).toBe(true);
   });
 
+  it('compares trends by value: an equal trend built afresh is no change, a moved base is one', () => {
+    const trend = (votes: number) => ({
+      seenAt: 1,
+      base: { at: 1, votes },
+      spark: { of: 'votes' as const, values: [1, 2] },
+    });
+    expect(
+      isEmptyDiff(diffMovies([movie('1', { trend: trend(5) })], [movie('1', { trend: trend(5) })])),
+    ).toBe(true);
+    const diff = diffMovies([movie('1', { trend: trend(5) })], [movie('1', { trend: trend(6) })]);
+    expect(diff.updated.map((m) => m.trend?.base.votes)).toEqual([6]);
+  });
+
   it('reports added movies in the order of the new board', () => {
     const diff = diffMovies([movie('1')], [movie('3'), movie('1'), movie('2')]);
     expect(diff.added.map((m) => m.id)).toEqual(['3', '2']);

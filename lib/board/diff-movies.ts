@@ -39,7 +39,10 @@ function sameMovie(a: Movie, b: Movie): boolean {
   for (const key of Object.keys(b) as (keyof Movie)[]) {
     const x = a[key];
     const y = b[key];
-    if (Array.isArray(x) && Array.isArray(y)) {
+    if (key === 'trend') {
+      // A small object built afresh on every poll: equal when its JSON is.
+      if (JSON.stringify(x) !== JSON.stringify(y)) return false;
+    } else if (Array.isArray(x) && Array.isArray(y)) {
       if (x.length !== y.length || x.some((value, index) => value !== y[index])) return false;
     } else if (x !== y) {
       return false;

@@ -1,5 +1,6 @@
 import * as z from 'zod/mini';
 import { LIMITS } from './limits';
+import { trendSchema } from './trend';
 
 // No `server-only`: the browser parses events with these schemas too. Field order is the JSON's
 // order: parsed values are serialised again, and the public shapes must not change byte for byte.
@@ -46,6 +47,11 @@ export const movieSchema = z.object({
   releaseDate: z.nullable(text(LIMITS.textChars)),
   /** Upcoming only: the "想看" (want to see) count. */
   wish: count,
+  /**
+   * What the server has seen of this movie over time (see `trendSchema`); left out where nothing is
+   * recorded (saved boards, a page before its first poll was recorded).
+   */
+  trend: z.optional(trendSchema),
 });
 export type Movie = z.infer<typeof movieSchema>;
 

@@ -1,0 +1,153 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import type { Movie, NowPlayingPage } from '@/lib/types';
+import { makeMovie } from '@/test/make-movie';
+import { createHistory, type History } from './create-history';
+import { createSqliteBackend } from './create-sqlite-backend';
+
+const MINUTE = 60_000;
+const HOUR = 60 * MINUTE;
+const DAY = 24 * HOUR;
+const start = Date.UTC(2026, 10, 20, 4); // 12:00 in China
+
+const page = (nowPlaying: Movie[], upcoming: Movie[] = []): NowPlayingPage => ({ nowPlaying, upcoming });
+const upcoming = (id: string, wish: number) =>
+  makeMovie(id, { category: 'upcoming', score: null, votes: null, wish });
+
+const open: History[] = [];
+const inMemory = () => {
+  const history = createHistory({ backend: createSqliteBackend({ dataDir: ':memory:' }) });
+  open.push(history);
+  return history;
+};
+afterEach(async () => {
+  for (const history of open.splice(0)) await history.close();
+});
+
+/** The trend of `id` in the page `record` answers. */
+const trendIn = (recorded: NowPlayingPage, id: string) =>
+  [...recorded.nowPlaying, ...recorded.upcoming].find((movie) => movie.id === id)?.trend;
+
+describe('createHistory', () => {
+  it('records a point when the score changes, and counts at most every ten minutes', async () => {
+    const history = inMemory();
+    await history.record({ city: 'shanghai', page: page([makeMovie('1', { votes: 100 })]), at: start });
+    await history.record({
+      city: 'shanghai',
+      page: page([makeMovie('1', { votes: 100 })]),
+      at: start + MINUTE,
+    });
+    await history.record({
+      city: 'shanghai',
+      page: page([makeMovie('1', { votes: 150 })]),
+      at: start + 2 * MINUTE,
+    });
+    await history.record({
+      city: 'shanghai',
+      page: page([makeMovie('1', { score: 7.1, votes: 160 })]),
+      at: start + 3 * MINUTE,
+    });
+    await history.record({
+      city: 'shanghai',
+      page: page([makeMovie('1', { score: 7.1, votes: 200 })]),
+      at: start + 14 * MINUTE,
+    });
+    const film = await history.film({ id: '1', city: 'shanghai' });
+    expect(film?.points.map((p) => [p.at - start, p.score, p.votes])).toEqual([
+      [0, 7, 100],
+      [3 * MINUTE, 7.1, 160],
+      [14 * MINUTE, 7.1, 200],
+    ]);
+  });
+
+  it('sees 开分 only after seeing the film unrated in 正在上映, not when an upcoming film arrives rated', async () => {
+    const history = inMemory();
+    await history.record({
+      city: 'beijing',
+      page: page([makeMovie('1', { score: null })], [upcoming('2', 900)]),
+      at: start,
+    });
+    const later = start + HOUR;
+    const recorded = await history.record({
+      city: 'beijing',
+      page: page([makeMovie('1', { score: 8.2 }), makeMovie('2', { score: 6.5 })]),
+      at: later,
+    });
+    expect(trendIn(recorded, '1')?.ratedAt).toBe(later);
+    expect(trendIn(recorded, '2')?.ratedAt).toBeUndefined();
+    // It moved from 即将上映 to 正在上映 here, an hour after this city's history started.
+    expect(trendIn(recorded, '2')).toMatchObject({ playingAt: later, fromUpcoming: true, seenAt: start });
+    // There when the history started: when it entered is unknown, so not said.
+    expect(trendIn(recorded, '1')?.playingAt).toBeUndefined();
+  });
+
+  it('stores a film seen in two cities once, with each city its own listing', async () => {
+    const history = inMemory();
+    await history.record({ city: 'shanghai', page: page([makeMovie('1', { votes: 100 })]), at: start });
+    await history.record({
+      city: 'beijing',
+      page: page([makeMovie('1', { votes: 100 })]),
+      at: start + MINUTE,
+    });
+    await history.record({ city: 'beijing', page: page([]), at: start + 2 * MINUTE });
+    const inShanghai = await history.film({ id: '1', city: 'shanghai' });
+    const inBeijing = await history.film({ id: '1', city: 'beijing' });
+    expect(inShanghai?.points).toHaveLength(1);
+    expect(inBeijing?.points).toEqual(inShanghai?.points);
+    expect(inShanghai?.listing).toEqual([{ at: start, list: 'nowplaying' }]);
+    expect(inBeijing?.listing).toEqual([
+      { at: start + MINUTE, list: 'nowplaying' },
+      { at: start + 2 * MINUTE, list: null },
+    ]);
+    expect(await history.film({ id: '2', city: 'shanghai' })).toBeNull();
+  });
+
+  it('gives the values of 24 hours ago as the base, or those of first sight when younger', async () => {
+    const history = inMemory();
+    let votes = 1000;
+    let recorded = page([]);
+    // A vote count that grows by 100 an hour for two days.
+    for (let at = start; at <= start + 2 * DAY; at += HOUR) {
+      recorded = await history.record({ city: 'shanghai', page: page([makeMovie('1', { votes })]), at });
+      if (at === start + 3 * HOUR)
+        expect(trendIn(recorded, '1')?.base).toEqual({ at: start, score: 7, votes: 1000 });
+      votes += 100;
+    }
+    expect(trendIn(recorded, '1')?.base).toEqual({ at: start + DAY, score: 7, votes: 1000 + 24 * 100 });
+    // A rated film's sparkline draws its score: flat here, so there is none to draw.
+    expect(trendIn(recorded, '1')?.spark).toBeUndefined();
+  });
+
+  it('draws the score once it moves, one closing value a day, and the last recorded', async () => {
+    const history = inMemory();
+    let recorded = page([]);
+    for (let day = 0; day < 5; day++) {
+      const movie = makeMovie('1', { score: 7 + day / 10, votes: 100 + day });
+      recorded = await history.record({ city: 'shanghai', page: page([movie]), at: start + day * DAY });
+    }
+    expect(trendIn(recorded, '1')?.spark).toEqual({ of: 'score', values: [7, 7.1, 7.2, 7.3, 7.4] });
+  });
+
+  it('keeps the history across a restart (the embedded store on disk)', async () => {
+    const dataDir = mkdtempSync(path.join(tmpdir(), 'history-'));
+    try {
+      const first = createHistory({ backend: createSqliteBackend({ dataDir }) });
+      await first.record({ city: 'shanghai', page: page([makeMovie('1', { score: null })]), at: start });
+      await first.record({
+        city: 'shanghai',
+        page: page([makeMovie('1', { score: 6.9 })]),
+        at: start + HOUR,
+      });
+      await first.close();
+      const second = createHistory({ backend: createSqliteBackend({ dataDir }) });
+      const film = await second.film({ id: '1', city: 'shanghai' });
+      expect(film).toMatchObject({ firstSeenAt: start, ratedAt: start + HOUR });
+      expect(film?.points.map((p) => p.score)).toEqual([null, 6.9]);
+      await second.close();
+    } finally {
+      rmSync(dataDir, { recursive: true, force: true });
+    }
+  });
+});
