@@ -1,3 +1,6 @@
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
 import { defineConfig } from '@playwright/test';
 
 // The specs run against `npm start`'s server, so the app must be built first: `npm test` (scripts/test-all.sh)
@@ -57,6 +60,8 @@ export default defineConfig({
         POLL_INTERVAL_MS: '500',
         POLL_BACKOFF_MAX_MS: '1000',
         DOUBAN_MAX_RPM: '100000',
+        // A history of its own: a run never sees an earlier run's.
+        DATA_DIR: mkdtempSync(path.join(tmpdir(), 'now-showing-e2e-')),
         NEXT_TELEMETRY_DISABLED: '1',
         // `next start` must read the folder `next build` wrote (next.config.js reads NEXT_DIST_DIR).
         ...(process.env.NEXT_DIST_DIR ? { NEXT_DIST_DIR: process.env.NEXT_DIST_DIR } : {}),

@@ -204,6 +204,8 @@ async function main(): Promise<void> {
       POLL_JITTER: '0',
       // The fake Douban is polled at --poll-ms, whatever the budget for the real one would allow.
       DOUBAN_MAX_RPM: '100000',
+      // Each run records its own history, as a fresh deployment would.
+      DATA_DIR: mkdtempSync(path.join(os.tmpdir(), 'now-showing-bench-')),
       // Polling goes on between the phases, when no client is connected.
       POLL_GRACE_MS: '3600000',
       // Heartbeats are broadcasts too; kept out of the measured windows.

@@ -59,6 +59,8 @@ export interface Env {
   posterFetchesPerClientPerSecond: number;
   /** How many updates per city are kept for Last-Event-ID replay. */
   historyLimit: number;
+  /** Where the films' history is kept on disk (without Redis): `<dataDir>/history.sqlite`. */
+  dataDir: string;
   defaultCity: string;
   /** Share pollers, versions, history and events with other instances through this Redis; null: in memory. */
   redisUrl: string | null;
@@ -118,6 +120,7 @@ export function readEnv(source: Record<string, string | undefined>): Env {
     posterFetchesPerSecond: v.POSTER_FETCHES_PER_SECOND,
     posterFetchesPerClientPerSecond: v.POSTER_FETCHES_PER_CLIENT_PER_SECOND,
     historyLimit: v.HISTORY_LIMIT,
+    dataDir: v.DATA_DIR,
     defaultCity: v.DEFAULT_CITY,
     redisUrl: v.REDIS_URL ?? null,
     redisPrefix: v.REDIS_PREFIX,

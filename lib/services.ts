@@ -8,6 +8,8 @@ import { fetchNowPlaying } from '@/lib/douban/fetch-now-playing';
 import { getSavedPage, type SavedPage } from '@/lib/douban/get-saved-page';
 import type { PageParser } from '@/lib/douban/page-parser';
 import { env } from '@/lib/env';
+import { createHistory, type History } from '@/lib/history/create-history';
+import { createSqliteBackend } from '@/lib/history/create-sqlite-backend';
 import { createMetrics, type Metrics } from '@/lib/metrics/metrics';
 import { createPosterProxy, type PosterProxy } from '@/lib/poster/create-poster-proxy';
 import { shuttingDownSince } from '@/lib/shutdown';
@@ -25,11 +27,13 @@ export interface Services {
   channel(city: string): CityChannel;
   ticker: SessionTicker;
   admission: StreamAdmission;
+  /** Every film's score, votes and 想看 over time, and each city's list entries and exits. */
+  history: History;
   /** GET /api/poster: the cache and the fetches to Douban's image hosts. */
   posters: PosterProxy;
   /**
    * At shutdown: stops polling (leases given up at once), then ends the parse worker once the parse
-   * it is running, if any, is done.
+   * it is running, if any, is done, and closes the history's store.
    */
   stop(): Promise<void>;
 }
@@ -44,10 +48,13 @@ export function createServices({
   bus = createBus(),
   fetchPage,
   readSaved = getSavedPage,
+  // Tests that bring their own Douban get a history of their own, in memory.
+  history = createHistoryStore(fetchPage ? ':memory:' : env.dataDir),
 }: {
   bus?: Bus;
   fetchPage?: (city: string) => Promise<NowPlayingPage>;
   readSaved?: (city: string) => SavedPage | null;
+  history?: History;
 } = {}): Services {
   const metrics = createMetrics();
   const shuttingDown = () => shuttingDownSince() !== null;
@@ -58,7 +65,7 @@ export function createServices({
     parser = pageParser;
     fetchPage = (city) => fetchNowPlaying({ city, parser: pageParser });
   }
-  const boards = createBoards({ bus, metrics, fetchPage, readSaved });
+  const boards = createBoards({ bus, metrics, fetchPage, readSaved, history });
   const ticker = createSessionTicker({
     heartbeatMs: env.sseHeartbeatMs,
     maxDurationMs: env.sseMaxDurationMs,
@@ -99,11 +106,17 @@ export function createServices({
       fetchesPerSecond: env.posterFetchesPerSecond,
       fetchesPerClientPerSecond: env.posterFetchesPerClientPerSecond,
     }),
+    history,
     async stop() {
       await boards.stopPolling();
       await parser?.close();
+      await history.close();
     },
   };
+}
+
+function createHistoryStore(dataDir: string): History {
+  return createHistory({ backend: createSqliteBackend({ dataDir }) });
 }
 
 function createBus(): Bus {

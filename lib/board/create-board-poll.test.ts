@@ -3,6 +3,8 @@ import type { BusMessage } from '@/lib/bus/bus';
 import { createMemoryBus } from '@/lib/bus/create-memory-bus';
 import { UpstreamError } from '@/lib/douban/upstream-error';
 import { env } from '@/lib/env';
+import { createHistory } from '@/lib/history/create-history';
+import { createSqliteBackend } from '@/lib/history/create-sqlite-backend';
 import { createMetrics } from '@/lib/metrics/metrics';
 import type { NowPlayingPage } from '@/lib/types';
 import { makeMovie } from '@/test/make-movie';
@@ -32,6 +34,7 @@ function setup() {
     sync,
     bus,
     metrics,
+    history: createHistory({ backend: createSqliteBackend({ dataDir: ':memory:' }) }),
     fetchPage: async () => {
       if (next instanceof Error) throw next;
       return next;

@@ -2,6 +2,7 @@ import 'server-only';
 import type { Bus, BusMessage } from '@/lib/bus/bus';
 import { UpstreamError } from '@/lib/douban/upstream-error';
 import { env } from '@/lib/env';
+import type { History } from '@/lib/history/create-history';
 import { logEvent } from '@/lib/log';
 import type { Metrics } from '@/lib/metrics/metrics';
 import type { BoardSnapshot, BoardStatus, BoardUpdate, NowPlayingPage } from '@/lib/types';
@@ -36,12 +37,14 @@ export function createBoardPoll({
   bus,
   fetchPage,
   metrics,
+  history,
 }: {
   board: CityBoard;
   sync: BoardSync;
   bus: Bus;
   fetchPage: (city: string) => Promise<NowPlayingPage>;
   metrics: Metrics;
+  history: History;
 }): BoardPoll {
   const { city } = board;
   const judge = createPageJudge({
@@ -113,6 +116,26 @@ export function createBoardPoll({
     await publish({ city, name: 'snapshot', version, previous: null, data: snapshot }, snapshot);
   };
 
+  // The page with each movie's trend. A store that fails (a full disk, Redis away) must not cost the
+  // board its page, nor strip every trend (which would send every movie as changed): the movies keep
+  // the trends the board has, and the next poll records again.
+  const recordHistory = async (page: NowPlayingPage, at: number): Promise<NowPlayingPage> => {
+    try {
+      return await history.record({ city, page, at });
+    } catch (cause) {
+      logEvent('warn', 'history-failed', { city, error: String(cause) });
+      const { page: shown } = board.view();
+      const trends = new Map(
+        [...shown.nowPlaying, ...shown.upcoming].map((movie) => [movie.id, movie.trend] as const),
+      );
+      const keep = (movie: NowPlayingPage['nowPlaying'][number]) => {
+        const trend = trends.get(movie.id);
+        return trend ? { ...movie, trend } : movie;
+      };
+      return { nowPlaying: page.nowPlaying.map(keep), upcoming: page.upcoming.map(keep) };
+    }
+  };
+
   const logPublishFailure = (cause: unknown) =>
     logEvent('warn', 'publish-failed', { city, error: String(cause) });
 
@@ -165,9 +188,11 @@ export function createBoardPoll({
       });
     }
     try {
+      const fetchedAt = new Date();
+      const remembered = await recordHistory(page, fetchedAt.getTime());
       // Status first, so the snapshot or update that follows already reads as live.
       await publishStatus('live', throttled ? THROTTLED_REASON : null);
-      await publishPage(page, new Date().toISOString());
+      await publishPage(remembered, fetchedAt.toISOString());
       if (sync.takeReseed()) await reseedStore();
       logEvent('debug', 'poll-ok', { city, ms: Date.now() - startedAt, version: board.view().version });
     } catch (cause) {

@@ -2,6 +2,7 @@ import 'server-only';
 import type { Bus } from '@/lib/bus/bus';
 import type { SavedPage } from '@/lib/douban/get-saved-page';
 import { env } from '@/lib/env';
+import type { History } from '@/lib/history/create-history';
 import type { Metrics } from '@/lib/metrics/metrics';
 import type { NowPlayingPage } from '@/lib/types';
 import { CityBoard } from './city-board';
@@ -43,9 +44,12 @@ export function createBoards({
   metrics,
   fetchPage,
   readSaved,
+  history,
 }: {
   bus: Bus;
   metrics: Metrics;
+  /** Where each poll's page is recorded, and its movies' trends come from. */
+  history: History;
   fetchPage: (city: string) => Promise<NowPlayingPage>;
   /** The page bundled with the app for a city, if any. */
   readSaved: (city: string) => SavedPage | null;
@@ -62,7 +66,7 @@ export function createBoards({
   const create = (city: string): BoardFeed => {
     const board = new CityBoard({ city, saved: readSaved(city) });
     const sync = createBoardSync({ board, bus });
-    const poll = createBoardPoll({ board, sync, bus, fetchPage, metrics });
+    const poll = createBoardPoll({ board, sync, bus, fetchPage, metrics, history });
     const poller = createPoller({
       run: poll.run,
       onThrottled: poll.onThrottled,

@@ -73,8 +73,9 @@ function baseOf(points: readonly FilmPoint[], now: number, state: FilmState): Tr
 
 /**
  * The closing value of each of the last 30 days, then the last recorded one (not the page's: a
- * count that moved since, too soon for a point, would change the trend on every poll); none while
- * flat or short.
+ * count that moved since, too soon for a point, would change the trend on every poll). A history
+ * younger than three days has no such days yet: its recorded values then, the last 31. None while
+ * flat or shorter than two. Either way it changes only with a recorded point, or at midnight.
  */
 function sparkOf(points: readonly FilmPoint[], movie: Movie, last: FilmPoint, now: number): Trend['spark'] {
   const of: SparkMetric = movie.score !== null ? 'score' : movie.votes !== null ? 'votes' : 'wish';
@@ -88,6 +89,12 @@ function sparkOf(points: readonly FilmPoint[], movie: Movie, last: FilmPoint, no
     if (index >= 0) values.push(points[index]?.[of] as number);
   }
   values.push(current);
+  if (values.length < 4) {
+    values.length = 0;
+    for (const point of points) if (point[of] !== null) values.push(point[of] as number);
+    if (values.at(-1) !== current) values.push(current);
+    values.splice(0, Math.max(0, values.length - SPARK_POINTS));
+  }
   if (values.length < 2 || values.every((value) => value === values[0])) return undefined;
   return { of, values };
 }

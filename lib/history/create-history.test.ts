@@ -130,6 +130,32 @@ describe('createHistory', () => {
     expect(trendIn(recorded, '1')?.spark).toEqual({ of: 'score', values: [7, 7.1, 7.2, 7.3, 7.4] });
   });
 
+  it('draws a young history from its recorded values until it has days to show', async () => {
+    const history = inMemory();
+    let recorded = page([]);
+    for (const [minutes, score] of [
+      [0, 7],
+      [1, 7.2],
+      [2, 7.1],
+    ] as const) {
+      recorded = await history.record({
+        city: 'shanghai',
+        page: page([makeMovie('1', { score })]),
+        at: start + minutes * MINUTE,
+      });
+    }
+    expect(trendIn(recorded, '1')?.spark).toEqual({ of: 'score', values: [7, 7.2, 7.1] });
+    // 想看 for an upcoming film.
+    await history.record({ city: 'shanghai', page: page([], [upcoming('2', 100)]), at: start });
+    recorded = await history.record({
+      city: 'shanghai',
+      page: page([], [upcoming('2', 180)]),
+      at: start + HOUR,
+    });
+    expect(trendIn(recorded, '2')?.spark).toEqual({ of: 'wish', values: [100, 180] });
+    expect(trendIn(recorded, '2')?.base).toEqual({ at: start, wish: 100 });
+  });
+
   it('keeps the history across a restart (the embedded store on disk)', async () => {
     const dataDir = mkdtempSync(path.join(tmpdir(), 'history-'));
     try {

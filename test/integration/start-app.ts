@@ -1,5 +1,8 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import { once } from 'node:events';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const root = fileURLToPath(new URL('../..', import.meta.url));
@@ -45,6 +48,8 @@ export async function startApp({
   mode?: AppMode;
 }): Promise<App> {
   const dev = mode === 'dev';
+  // A history of its own, so no run sees another's (a test that restarts an app passes its own).
+  const dataDir = env.DATA_DIR ? null : mkdtempSync(path.join(tmpdir(), 'now-showing-data-'));
   const command = mode === 'server' ? [`${root}dist/server.js`] : [nextBin, dev ? 'dev' : 'start'];
   const child = spawn(process.execPath, [...command, '-p', String(port), '-H', '127.0.0.1'], {
     cwd: root,
@@ -53,6 +58,7 @@ export async function startApp({
       NEXT_TELEMETRY_DISABLED: '1',
       // Tests poll a loopback fake several times a second; the budget's own test sets a small one.
       DOUBAN_MAX_RPM: '100000',
+      ...(dataDir && { DATA_DIR: dataDir }),
       NODE_ENV: dev ? 'development' : 'production',
       ...env,
     },
@@ -61,7 +67,10 @@ export async function startApp({
   });
   let output = '';
   const exited = new Promise<AppExit>((resolve) => {
-    child.once('exit', (code, signal) => resolve({ code, signal, at: Date.now() }));
+    child.once('exit', (code, signal) => {
+      if (dataDir) rmSync(dataDir, { recursive: true, force: true });
+      resolve({ code, signal, at: Date.now() });
+    });
   });
   const ready = new Promise<void>((resolve, reject) => {
     const onData = (data: Buffer) => {

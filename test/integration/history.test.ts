@@ -1,0 +1,133 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { BoardUpdate, FilmHistory, Movie } from '@/lib/types';
+import { type FakeDouban, startFakeDouban } from '@/scripts/fake-douban/start-fake-douban';
+import { showOutputOnFailure } from './show-output-on-failure';
+import { openClient, type SseClient } from './sse-client';
+import { type App, startApp } from './start-app';
+import { liveSnapshot } from './wait-for';
+
+// The board remembers (the built app, npm start, the fake Douban, the embedded store on disk): a
+// score change, a first score and a move from 即将上映 to 正在上映 at the fake Douban show in the
+// movies' `trend` and in GET /api/movies/<id>/history, which survives a restart.
+const FIRST_ID = '36154853'; // 好东西, first of the recorded Shanghai page
+const CITY = 'shanghai';
+const PORTS = { app: 4860, fake: 4861 };
+const dataDir = mkdtempSync(path.join(tmpdir(), 'history-test-'));
+
+let fake: FakeDouban;
+let app: App | undefined;
+const clients: SseClient[] = [];
+const env = () => ({
+  DOUBAN_BASE_URL: fake.url,
+  DOUBAN_IMAGE_ORIGIN: fake.url,
+  POLL_INTERVAL_MS: '300',
+  POLL_JITTER: '0',
+  LOG_LEVEL: 'warn',
+  DATA_DIR: dataDir,
+});
+
+beforeAll(async () => {
+  fake = await startFakeDouban({ port: PORTS.fake });
+  app = await startApp({ port: PORTS.app, env: env() });
+});
+
+afterAll(async () => {
+  for (const client of clients) client.close();
+  await app?.stop();
+  await fake?.close();
+  rmSync(dataDir, { recursive: true, force: true });
+});
+
+showOutputOnFailure(() => ({ app }));
+
+function connect(): SseClient {
+  const client = openClient(`${app?.url}/api/movies/stream?city=${CITY}`);
+  clients.push(client);
+  return client;
+}
+
+/** The next update that carries movie `id`, as it carries it. */
+async function nextUpdateOf(client: SseClient, id: string): Promise<Movie> {
+  for (;;) {
+    const { data } = await client.next('update');
+    const update = data as BoardUpdate;
+    const movie = [...update.updated, ...update.added].find((m) => m.id === id);
+    if (movie) return movie;
+  }
+}
+
+const historyOf = async (id: string, city = CITY) => {
+  const response = await fetch(`${app?.url}/api/movies/${id}/history?city=${city}`);
+  return { status: response.status, body: await response.json() };
+};
+
+describe('the history of a film', () => {
+  it('rides on every movie of a live board, from when we first saw it', async () => {
+    const board = await liveSnapshot(connect());
+    const first = board.nowPlaying.find((m) => m.id === FIRST_ID);
+    expect(first?.trend?.seenAt).toBeGreaterThan(0);
+    expect(first?.trend?.base).toMatchObject({ at: first?.trend?.seenAt, score: first?.score });
+    expect(board.upcoming.every((m) => m.trend !== undefined)).toBe(true);
+  });
+
+  it('records a score change, and draws it', async () => {
+    const client = connect();
+    const { nowPlaying } = await liveSnapshot(client);
+    const before = nowPlaying.find((m) => m.id === FIRST_ID)?.score as number;
+    fake.setScore({ city: CITY, id: FIRST_ID, score: 5.5 });
+    const changed = await nextUpdateOf(client, FIRST_ID);
+    expect(changed.score).toBe(5.5);
+    expect(changed.trend?.spark).toEqual({ of: 'score', values: [before, 5.5] });
+    const { status, body } = await historyOf(FIRST_ID);
+    expect(status).toBe(200);
+    expect((body as FilmHistory).points.map((p) => p.score)).toEqual([before, 5.5]);
+  });
+
+  it('sees 开分 when a film seen unrated gets its first score', async () => {
+    const client = connect();
+    await liveSnapshot(client);
+    const id = '36154853';
+    fake.setScore({ city: CITY, id, score: null });
+    expect((await nextUpdateOf(client, id)).score).toBeNull();
+    fake.setScore({ city: CITY, id, score: 7.7 });
+    const rated = await nextUpdateOf(client, id);
+    expect(rated.trend?.ratedAt).toBeGreaterThan(rated.trend?.seenAt as number);
+    expect(((await historyOf(id)).body as FilmHistory).ratedAt).toBe(rated.trend?.ratedAt);
+  });
+
+  it('sees a film move from 即将上映 to 正在上映, in the trend and in the city listing', async () => {
+    const client = connect();
+    const { upcoming } = await liveSnapshot(client);
+    const coming = upcoming[0] as Movie;
+    // The fake lists it in 正在上映 too; the board keeps it there only.
+    fake.addMovie({ city: CITY, id: coming.id, title: coming.title, score: 6.1 });
+    const moved = await nextUpdateOf(client, coming.id);
+    expect(moved.category).toBe('nowplaying');
+    expect(moved.trend).toMatchObject({ fromUpcoming: true, seenAt: coming.trend?.seenAt });
+    expect(moved.trend?.playingAt).toBeGreaterThan(coming.trend?.seenAt as number);
+    const { body } = await historyOf(coming.id);
+    expect((body as FilmHistory).listing.map((event) => event.list)).toEqual(['upcoming', 'nowplaying']);
+  });
+
+  it('answers a malformed id, an unknown film or a bad city with a JSON error', async () => {
+    const bad = await historyOf('12ab');
+    expect(bad).toMatchObject({ status: 400, body: { error: 'bad-movie-id' } });
+    const unknown = await historyOf('99999999999');
+    expect(unknown).toMatchObject({ status: 404, body: { error: 'unknown-movie' } });
+    const city = await historyOf(FIRST_ID, 'atlantis');
+    expect(city.status).toBe(400);
+  });
+
+  it('survives a restart: the embedded store keeps it on disk', async () => {
+    const before = (await historyOf(FIRST_ID)).body as FilmHistory;
+    await app?.stop();
+    app = await startApp({ port: PORTS.app, env: env() });
+    const after = await historyOf(FIRST_ID);
+    expect(after.status).toBe(200);
+    expect((after.body as FilmHistory).points).toEqual(before.points);
+    expect((after.body as FilmHistory).firstSeenAt).toBe(before.firstSeenAt);
+  });
+});
