@@ -70,6 +70,7 @@ export const envSchema = z.object({
   POSTER_FETCHES_PER_CLIENT_PER_SECOND: number(atLeast(0), 10),
   HISTORY_LIMIT: number(atLeast(1), 200),
   DATA_DIR: z._default(z.string().check(z.minLength(1)), './.data'),
+  HISTORY: z._default(z.enum(['on', 'off']), 'on'),
   DEFAULT_CITY: z._default(matching(/^[a-z0-9]{1,40}$/, 'is not a city slug'), 'shanghai'),
   REDIS_URL: z.optional(matching(/^rediss?:\/\/\S+$/, 'is not a redis:// or rediss:// URL')),
   REDIS_PREFIX: z._default(matching(/^[\w:.-]{1,50}$/, 'is not valid'), 'nowshowing:'),

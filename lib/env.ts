@@ -61,6 +61,8 @@ export interface Env {
   historyLimit: number;
   /** Where the films' history is kept on disk (without Redis): `<dataDir>/history.sqlite`. */
   dataDir: string;
+  /** `off`: no history is kept (no trends, no history endpoint), e.g. on a read-only disk. */
+  history: boolean;
   defaultCity: string;
   /** Share pollers, versions, history and events with other instances through this Redis; null: in memory. */
   redisUrl: string | null;
@@ -121,6 +123,7 @@ export function readEnv(source: Record<string, string | undefined>): Env {
     posterFetchesPerClientPerSecond: v.POSTER_FETCHES_PER_CLIENT_PER_SECOND,
     historyLimit: v.HISTORY_LIMIT,
     dataDir: v.DATA_DIR,
+    history: v.HISTORY === 'on',
     defaultCity: v.DEFAULT_CITY,
     redisUrl: v.REDIS_URL ?? null,
     redisPrefix: v.REDIS_PREFIX,

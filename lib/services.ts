@@ -8,7 +8,8 @@ import { fetchNowPlaying } from '@/lib/douban/fetch-now-playing';
 import { getSavedPage, type SavedPage } from '@/lib/douban/get-saved-page';
 import type { PageParser } from '@/lib/douban/page-parser';
 import { env } from '@/lib/env';
-import { createHistory, type History } from '@/lib/history/create-history';
+import { createHistory, createNoHistory, type History } from '@/lib/history/create-history';
+import { createRedisBackend } from '@/lib/history/create-redis-backend';
 import { createSqliteBackend } from '@/lib/history/create-sqlite-backend';
 import { createMetrics, type Metrics } from '@/lib/metrics/metrics';
 import { createPosterProxy, type PosterProxy } from '@/lib/poster/create-poster-proxy';
@@ -115,7 +116,15 @@ export function createServices({
   };
 }
 
+/**
+ * The films' history: in Redis with REDIS_URL (one history for the cluster, written by each city's
+ * poller; Vercel has no disk), else in an SQLite file under `dataDir`; none with HISTORY=off.
+ */
 function createHistoryStore(dataDir: string): History {
+  if (!env.history) return createNoHistory();
+  if (env.redisUrl && dataDir !== ':memory:') {
+    return createHistory({ backend: createRedisBackend({ url: env.redisUrl, prefix: env.redisPrefix }) });
+  }
   return createHistory({ backend: createSqliteBackend({ dataDir }) });
 }
 

@@ -13,6 +13,8 @@ const PRUNE_EVERY_MS = 3_600_000;
 
 /** Every film's score, votes and 想看 over time, and each city's list entries and exits. */
 export interface History {
+  /** False for the history of a server that keeps none (`HISTORY=off`). */
+  readonly enabled: boolean;
   /**
    * Records what a poll of `city` saw at `at` (only the instance that polls the city calls this) and
    * answers the page with each movie's `trend`.
@@ -65,6 +67,7 @@ export function createHistory({ backend }: { backend: HistoryBackend }): History
   };
 
   return {
+    enabled: true,
     async record({ city, page, at }) {
       const movies = [...page.nowPlaying, ...page.upcoming];
       const [states, stored] = await Promise.all([
@@ -118,5 +121,15 @@ export function createHistory({ backend }: { backend: HistoryBackend }): History
     },
 
     close: () => backend.close(),
+  };
+}
+
+/** The history of a server that keeps none (`HISTORY=off`): pages pass through without trends. */
+export function createNoHistory(): History {
+  return {
+    enabled: false,
+    record: async ({ page }) => page,
+    film: async () => null,
+    close: async () => {},
   };
 }

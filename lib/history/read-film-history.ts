@@ -26,6 +26,13 @@ export async function readFilmHistory({
       message: `A movie id is Douban's subject id, 1 to 20 digits (e.g. 36154853); got ${JSON.stringify(id.slice(0, 40))}.`,
     });
   }
+  if (!history.enabled) {
+    throw new HttpError({
+      status: 404,
+      code: 'history-off',
+      message: 'This server keeps no history (HISTORY=off).',
+    });
+  }
   const film = await history.film({ id, city: slug });
   if (!film) {
     throw new HttpError({

@@ -41,6 +41,10 @@ describe.each([
         DOUBAN_IMAGE_ORIGIN: fake.url,
         DOUBAN_TIMEOUT_MS: '1000',
         POLL_INTERVAL_MS: String(INTERVAL),
+        // The fake's cities hold the same film at different scores (tests change one city), which Douban never
+        // does; with history on, each city's poll would record the other's score and send trend-only updates.
+        // These tests count exact events: they keep no history (test/integration/history.test.ts does).
+        HISTORY: 'off',
         POLL_JITTER: '0',
         POLL_BACKOFF_MAX_MS: '800',
         POLL_GRACE_MS: '600',

@@ -38,6 +38,10 @@ const env = () => ({
   DOUBAN_BASE_URL: fake.url,
   DOUBAN_TIMEOUT_MS: '3000',
   POLL_INTERVAL_MS: '500',
+  // The fake's cities hold the same film at different scores (tests change one city), which Douban never
+  // does; with history on, each city's poll would record the other's score and send trend-only updates.
+  // These tests count exact events: they keep no history (test/integration/history.test.ts does).
+  HISTORY: 'off',
   POLL_JITTER: '0',
   POLL_BACKOFF_MAX_MS: '1000',
   // Longer than the restart: A's lease outlives its clients unless it gives it up on exit.

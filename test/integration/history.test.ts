@@ -4,9 +4,11 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { BoardUpdate, FilmHistory, Movie } from '@/lib/types';
 import { type FakeDouban, startFakeDouban } from '@/scripts/fake-douban/start-fake-douban';
+import { clusterEnv } from './cluster-env';
 import { showOutputOnFailure } from './show-output-on-failure';
 import { openClient, type SseClient } from './sse-client';
 import { type App, startApp } from './start-app';
+import { type RedisServer, startRedis } from './start-redis';
 import { liveSnapshot } from './wait-for';
 
 // The board remembers (the built app, npm start, the fake Douban, the embedded store on disk): a
@@ -14,7 +16,7 @@ import { liveSnapshot } from './wait-for';
 // movies' `trend` and in GET /api/movies/<id>/history, which survives a restart.
 const FIRST_ID = '36154853'; // 好东西, first of the recorded Shanghai page
 const CITY = 'shanghai';
-const PORTS = { app: 4860, fake: 4861 };
+const PORTS = { app: 4860, fake: 4861, a: 4862, b: 4863, redis: 4864 };
 const dataDir = mkdtempSync(path.join(tmpdir(), 'history-test-'));
 
 let fake: FakeDouban;
@@ -129,5 +131,53 @@ describe('the history of a film', () => {
     expect(after.status).toBe(200);
     expect((after.body as FilmHistory).points).toEqual(before.points);
     expect((after.body as FilmHistory).firstSeenAt).toBe(before.firstSeenAt);
+  });
+});
+
+describe('the history of a cluster (two instances on a private redis-server)', () => {
+  let redis: RedisServer;
+  const cluster: Record<'a' | 'b', App | undefined> = { a: undefined, b: undefined };
+  const city = 'nanjing';
+
+  beforeAll(async () => {
+    redis = await startRedis({ port: PORTS.redis });
+    const env = {
+      ...clusterEnv({ doubanUrl: fake.url, redisUrl: redis.url, prefix: 'history-test:', intervalMs: 300 }),
+      HISTORY: 'on',
+    };
+    [cluster.a, cluster.b] = await Promise.all([
+      startApp({ port: PORTS.a, env }),
+      startApp({ port: PORTS.b, env }),
+    ]);
+  });
+
+  afterAll(async () => {
+    await Promise.allSettled([cluster.a?.stop(), cluster.b?.stop()]);
+    await redis?.stop();
+  });
+
+  showOutputOnFailure(() => cluster);
+
+  it("is one history: written once by the city's poller, the same on every instance", async () => {
+    const watchers = (['a', 'b'] as const).map((name) => {
+      const client = openClient(`${cluster[name]?.url}/api/movies/stream?city=${city}`);
+      clients.push(client);
+      return client;
+    });
+    await Promise.all(watchers.map((client) => liveSnapshot(client)));
+    fake.setScore({ city, id: FIRST_ID, score: 4.4 });
+    const seen = await Promise.all(watchers.map((client) => nextUpdateOf(client, FIRST_ID)));
+    // Both instances serve the trend the poller computed: the same, to the byte.
+    expect(JSON.stringify(seen[0]?.trend)).toBe(JSON.stringify(seen[1]?.trend));
+    expect(seen[0]?.trend?.spark?.values.at(-1)).toBe(4.4);
+    const read = async (name: 'a' | 'b') =>
+      (await (
+        await fetch(`${cluster[name]?.url}/api/movies/${FIRST_ID}/history?city=${city}`)
+      ).json()) as FilmHistory;
+    const [fromA, fromB] = await Promise.all([read('a'), read('b')]);
+    expect(fromA).toEqual(fromB);
+    // One point for the change, not one per instance; one entry into the city's list.
+    expect(fromA.points.filter((point) => point.score === 4.4)).toHaveLength(1);
+    expect(fromA.listing).toHaveLength(1);
   });
 });

@@ -56,6 +56,10 @@ describe.each([
       env: {
         DOUBAN_BASE_URL: fake.url,
         POLL_INTERVAL_MS: String(INTERVAL),
+        // The fake's cities hold the same film at different scores (tests change one city), which Douban never
+        // does; with history on, each city's poll would record the other's score and send trend-only updates.
+        // These tests count exact events: they keep no history (test/integration/history.test.ts does).
+        HISTORY: 'off',
         POLL_JITTER: '0',
         SSE_HEARTBEAT_MS: '1000',
         LOG_LEVEL: 'info',

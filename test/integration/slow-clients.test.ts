@@ -94,6 +94,10 @@ describe.each([
         DOUBAN_BASE_URL: fake.url,
         DOUBAN_TIMEOUT_MS: '2000',
         POLL_INTERVAL_MS: '200',
+        // The fake's cities hold the same film at different scores (tests change one city), which Douban never
+        // does; with history on, each city's poll would record the other's score and send trend-only updates.
+        // These tests count exact events: they keep no history (test/integration/history.test.ts does).
+        HISTORY: 'off',
         POLL_JITTER: '0',
         POLL_GRACE_MS: '5000',
         SSE_HEARTBEAT_MS: '5000',
