@@ -6,8 +6,9 @@ import { defineConfig } from '@playwright/test';
 // The specs run against `npm start`'s server, so the app must be built first: `npm test` (scripts/test-all.sh)
 // runs `npm run build` before `npm run test:e2e`; by hand, `npm run build && npx playwright test`. A
 // private build folder works too: NEXT_DIST_DIR=.next-ui for both commands (the app server inherits it).
-const FAKE_PORT = 4210;
-const APP_PORT = 4211;
+// E2E_PORT_BASE lets two checkouts run the suite at once (the fake Douban on it, the app on +1).
+const FAKE_PORT = Number(process.env.E2E_PORT_BASE ?? 4210);
+const APP_PORT = FAKE_PORT + 1;
 const fakeUrl = `http://127.0.0.1:${FAKE_PORT}`;
 
 export default defineConfig({

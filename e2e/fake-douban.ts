@@ -1,7 +1,7 @@
 import { type APIRequestContext, expect } from '@playwright/test';
 
 /** The fake Douban that playwright.config.ts starts; its `/__fake/*` control plane drives the specs. */
-export const FAKE_URL = 'http://127.0.0.1:4210';
+export const FAKE_URL = `http://127.0.0.1:${Number(process.env.E2E_PORT_BASE ?? 4210)}`;
 
 type Command =
   | { path: 'score'; body: { city: string; id: string; score: number | null } }

@@ -3,7 +3,7 @@ import { commandFake, resetFake } from './fake-douban';
 import { readEventStream } from './read-event-stream';
 import { watchCspViolations } from './watch-csp-violations';
 
-const APP_URL = 'http://127.0.0.1:4211';
+const APP_URL = `http://127.0.0.1:${Number(process.env.E2E_PORT_BASE ?? 4210) + 1}`;
 const HOSTILE = [
   { id: '99000101', title: '<img src=x onerror=alert(1)>' },
   { id: '99000102', title: '"><script>alert(2)</script>' },
