@@ -60,7 +60,9 @@ export function createHistory({ backend }: { backend: HistoryBackend }): History
     ) {
       return cached.trend;
     }
-    const points = await backend.readPoints(input.movie.id, trendWindowStart(input.now));
+    const points = backend.readTrendPoints
+      ? await backend.readTrendPoints(input.movie.id, input.now)
+      : await backend.readPoints(input.movie.id, trendWindowStart(input.now));
     const { trend, validUntil } = computeTrend({ ...input, points });
     trends.set(key, { trend, validUntil, lastAt: input.state.last.at, events: input.listing.length });
     return trend;

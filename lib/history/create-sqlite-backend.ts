@@ -3,9 +3,10 @@ import { mkdirSync } from 'node:fs';
 import path from 'node:path';
 import Database from 'libsql';
 import type { FilmPoint, ListingEvent } from '@/lib/types';
+import { DAY, trendWindowStart } from './compute-trend';
 import type { HistoryBackend } from './history-backend';
 import type { FilmState } from './observe-film';
-import { thinPoints } from './thin-points';
+import { KEEP_ALL_MS, KEEP_HOURLY_MS } from './thin-points';
 
 // One row per film (its state), per point, per listing event, per city (its first poll). Ids and
 // cities are text as the app has them; times are milliseconds since the epoch.
@@ -21,6 +22,7 @@ CREATE TABLE IF NOT EXISTS listing (
   city TEXT NOT NULL, id TEXT NOT NULL, at INTEGER NOT NULL, list TEXT, PRIMARY KEY (city, id, at)
 ) WITHOUT ROWID;
 CREATE INDEX IF NOT EXISTS listing_by_film ON listing (id);
+CREATE INDEX IF NOT EXISTS point_by_time ON point (at);
 CREATE TABLE IF NOT EXISTS city (city TEXT PRIMARY KEY, started_at INTEGER NOT NULL) WITHOUT ROWID;
 `;
 
@@ -88,8 +90,24 @@ export function createSqliteBackend({ dataDir }: { dataDir: string }): HistoryBa
   const selectSince = db.prepare(
     'SELECT at, score, votes, wish FROM point WHERE id = ? AND at >= ? ORDER BY at',
   );
-  const selectAllIds = db.prepare('SELECT id FROM film');
-  const deletePoints = db.prepare('DELETE FROM point WHERE id = ?');
+  // The points a trend reads: each Chinese day's last (days start at 16:00 UTC), the 24-hour base and
+  // the one after it, and the last 31. UNION drops the repeats; the primary key orders them.
+  const selectTrendPoints = db.prepare(`
+    SELECT at, score, votes, wish FROM point WHERE id = :id AND at IN (
+      SELECT max(at) FROM point WHERE id = :id AND at >= :since GROUP BY (at + 28800000) / 86400000
+      UNION SELECT max(at) FROM point WHERE id = :id AND at < :since
+      UNION SELECT max(at) FROM point WHERE id = :id AND at <= :base
+      UNION SELECT min(at) FROM point WHERE id = :id AND at > :base
+      UNION SELECT at FROM (SELECT at FROM point WHERE id = :id ORDER BY at DESC LIMIT 31)
+    ) ORDER BY at`);
+  // Thinning in place: a point older than a week is dropped when a later one shares its hour (older
+  // than a month: its day), unless it is the film's first.
+  const thin = (from: number, to: number, bucket: number) =>
+    db
+      .prepare(`DELETE FROM point WHERE at >= ? AND at < ?
+        AND EXISTS (SELECT 1 FROM point q WHERE q.id = point.id AND q.at > point.at AND q.at / ${bucket} = point.at / ${bucket})
+        AND at > (SELECT min(at) FROM point r WHERE r.id = point.id)`)
+      .run(from, to);
   const dropFilms = db.transaction((before: number) => {
     db.prepare('DELETE FROM point WHERE id IN (SELECT id FROM film WHERE last_seen < ?)').run(before);
     db.prepare('DELETE FROM listing WHERE id IN (SELECT id FROM film WHERE last_seen < ?)').run(before);
@@ -117,12 +135,14 @@ export function createSqliteBackend({ dataDir }: { dataDir: string }): HistoryBa
     if (batch.cityStarted) insertCity.run(batch.cityStarted.city, batch.cityStarted.at);
   });
 
-  const thinFilm = db.transaction((id: string, now: number) => {
-    const points = (selectSince.all(id, 0) as PointRow[]).map(pointOf);
-    const kept = thinPoints(points, now);
-    if (kept.length === points.length) return;
-    deletePoints.run(id);
-    for (const point of kept) insertPoint.run(id, point.at, point.score, point.votes, point.wish);
+  // Each pass looks only at the points that crossed a line since the last pass (the first pass of a
+  // process, at all of them): a pass is then a few index lookups, not a scan of every film.
+  let thinnedAt = 0;
+  const thinAll = db.transaction((now: number) => {
+    const since = (line: number) => (thinnedAt === 0 ? 0 : thinnedAt - line - DAY);
+    thin(Math.max(since(KEEP_ALL_MS), now - KEEP_HOURLY_MS), now - KEEP_ALL_MS, 3_600_000);
+    thin(since(KEEP_HOURLY_MS), now - KEEP_HOURLY_MS, DAY);
+    thinnedAt = now;
   });
 
   return {
@@ -152,12 +172,17 @@ export function createSqliteBackend({ dataDir }: { dataDir: string }): HistoryBa
       const after = (selectSince.all(id, since) as PointRow[]).map(pointOf);
       return before ? [pointOf(before), ...after] : after;
     },
+    async readTrendPoints(id, now) {
+      return (selectTrendPoints.all({ id, since: trendWindowStart(now), base: now - DAY }) as PointRow[]).map(
+        pointOf,
+      );
+    },
     async write(batch) {
       write(batch);
     },
     async prune({ now, dropBefore }) {
       dropFilms(dropBefore);
-      for (const { id } of selectAllIds.all() as Array<{ id: string }>) thinFilm(id, now);
+      thinAll(now);
     },
     async close() {
       db.close();

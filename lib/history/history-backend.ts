@@ -23,6 +23,12 @@ export interface HistoryBackend {
   readListing(city: string, id: string): Promise<ListingEvent[]>;
   /** A film's points from `since` on, oldest first, preceded by the last one before `since`. */
   readPoints(id: string, since: number): Promise<FilmPoint[]>;
+  /**
+   * Optional: only the points `computeTrend` looks at (the last of each of the last 31 Chinese days,
+   * the 24-hour base and the point after it, the last 31), oldest first. A month of a popular film
+   * is ~1,500 points; this is ~60. Without it, `readPoints` of the whole window is used.
+   */
+  readTrendPoints?(id: string, now: number): Promise<FilmPoint[]>;
   write(batch: HistoryBatch): Promise<void>;
   /** Thins every film's points (`thinPoints`) and drops films unseen since `dropBefore`, listings included. */
   prune(input: { now: number; dropBefore: number }): Promise<void>;
