@@ -3,7 +3,7 @@
 import { useCallback, useMemo, useState } from 'react';
 import useSWR from 'swr';
 import type { BoardSnapshot, BoardUpdate, City, MovieCategory } from '@/lib/types';
-import { arrangeMovies, type SortKey } from './arrange-movies';
+import { arrangeMovies, isSortOffered, type SortKey } from './arrange-movies';
 import { BoardTabs, panelId, TABS, tabId } from './BoardTabs';
 import { boardKey } from './board-key';
 import { MovieGrid } from './MovieGrid';
@@ -11,6 +11,7 @@ import { SortFilterBar } from './SortFilterBar';
 import { StatusLine } from './StatusLine';
 import { useBoardStream } from './use-board-stream';
 import { useChangeCues } from './use-change-cues';
+import { useNow } from './use-now';
 
 const LISTS: Record<MovieCategory, 'nowPlaying' | 'upcoming'> = {
   nowplaying: 'nowPlaying',
@@ -39,16 +40,20 @@ export function LiveBoard({ city }: { city: City }) {
   );
   const { connection, status } = useBoardStream({ city: city.slug, board, onUpdate, onReset: clearCues });
 
+  const now = useNow();
   const movies = board ? board[LISTS[tab]] : [];
+  const trends = movies.some((movie) => movie.trend);
+  // A trend sort chosen on a board that then lost its trends (or on the other tab) shows Douban's order.
+  const shownSort = isSortOffered({ key: sort, category: tab, trends }) ? sort : 'default';
   const rows = useMemo(() => {
     const leaving = [...leavingStore.values()].map((entry) => entry.value);
     return arrangeMovies({
       movies,
       leaving: leaving.filter((gone) => gone.movie.category === tab),
-      sort,
+      sort: shownSort,
       query,
     });
-  }, [movies, leavingStore, tab, sort, query]);
+  }, [movies, leavingStore, tab, shownSort, query]);
   const cueOf = useCallback((id: string) => cueStore.get(id)?.value, [cueStore]);
 
   if (!board) return <p className="empty">正在载入 {city.name} 的影讯…</p>;
@@ -64,7 +69,14 @@ export function LiveBoard({ city }: { city: City }) {
       />
       <div className="toolbar">
         <BoardTabs active={tab} counts={counts} onSelect={setTab} />
-        <SortFilterBar category={tab} sort={sort} query={query} onSort={setSort} onQuery={setQuery} />
+        <SortFilterBar
+          category={tab}
+          trends={trends}
+          sort={shownSort}
+          query={query}
+          onSort={setSort}
+          onQuery={setQuery}
+        />
       </div>
       {TABS.map(({ id }) => (
         <div
@@ -77,7 +89,7 @@ export function LiveBoard({ city }: { city: City }) {
         >
           {id === tab &&
             (rows.length > 0 ? (
-              <MovieGrid rows={rows} cueOf={cueOf} />
+              <MovieGrid rows={rows} city={city.slug} now={now} cueOf={cueOf} />
             ) : (
               <p className="empty">
                 {query.trim() ? `没有符合“${query.trim()}”的影片。` : emptyText(board, id)}

@@ -1,6 +1,9 @@
 import { memo } from 'react';
 import type { Movie } from '@/lib/types';
 import type { Cue } from './describe-changes';
+import { TrendLink } from './TrendLink';
+import { TrendMarks } from './TrendMarks';
+import { listTrendMarks } from './trend-marks';
 
 const count = new Intl.NumberFormat('zh-CN');
 
@@ -86,14 +89,20 @@ function Facts({ movie }: { movie: Movie }) {
 
 /**
  * One movie. Memoized and keyed by id in the grid: an update re-renders only the cards whose movie
- * object or cue changed.
+ * object or cue changed, and the clock (`now`, ms) re-renders them all when it ticks, so a mark that
+ * expires (开分 after 7 days, 今日上映 at midnight) goes without waiting for an update.
  */
 export const MovieCard = memo(function MovieCard({
   movie,
+  city,
+  now,
   cue,
   leaving = false,
 }: {
   movie: Movie;
+  /** The board's city slug: the film's page shows its history there. */
+  city: string;
+  now: number;
   cue?: Cue;
   leaving?: boolean;
 }) {
@@ -124,12 +133,16 @@ export const MovieCard = memo(function MovieCard({
           {cue && !leaving && <ChangeBadge cue={cue} />}
         </h2>
         <Rating movie={movie} />
+        <TrendMarks marks={listTrendMarks({ movie, now })} />
         <Facts movie={movie} />
-        {movie.ticketUrl && (
-          <a className="ticket" href={movie.ticketUrl} target="_blank" rel="noopener noreferrer">
-            选座购票<span className="visually-hidden">：{movie.title}</span>
-          </a>
-        )}
+        <div className="card-actions">
+          {movie.trend && <TrendLink movie={movie} city={city} />}
+          {movie.ticketUrl && (
+            <a className="ticket" href={movie.ticketUrl} target="_blank" rel="noopener noreferrer">
+              选座购票<span className="visually-hidden">：{movie.title}</span>
+            </a>
+          )}
+        </div>
       </div>
     </li>
   );

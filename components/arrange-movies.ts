@@ -1,7 +1,26 @@
 import type { Movie } from '@/lib/types';
 import type { Leaving } from './describe-changes';
+import { measureTrend } from './measure-trend';
 
-export type SortKey = 'default' | 'score' | 'votes' | 'title';
+export type SortKey = 'default' | 'score' | 'votes' | 'title' | 'growth' | 'move';
+
+/**
+ * Whether the sort control offers `key`: the trend sorts only on a board with trends (saved boards
+ * and HISTORY=off have none, and would sort nothing), a score move only where movies have scores.
+ */
+export function isSortOffered({
+  key,
+  category,
+  trends,
+}: {
+  key: SortKey;
+  category: Movie['category'];
+  trends: boolean;
+}): boolean {
+  if (key === 'growth') return trends;
+  if (key === 'move') return trends && category === 'nowplaying';
+  return true;
+}
 
 export interface ArrangedMovie {
   movie: Movie;
@@ -20,7 +39,21 @@ const compare: Record<Exclude<SortKey, 'default'>, (a: Movie, b: Movie) => numbe
   // Upcoming movies have no ratings; their 想看 count plays the same part.
   votes: (a, b) => byNumberDesc(a.votes ?? a.wish, b.votes ?? b.wish),
   title: (a, b) => collator.compare(a.title, b.title),
+  // Growth since the trend's base (24 hours ago): votes, or 想看 for upcoming movies.
+  growth: (a, b) => byNumberDesc(growthOf(a), growthOf(b)),
+  // The biggest move either way first; of two equal moves, the rise.
+  move: (a, b) => {
+    const [x, y] = [measureTrend(a).score ?? null, measureTrend(b).score ?? null];
+    return (
+      byNumberDesc(x === null ? null : Math.abs(x), y === null ? null : Math.abs(y)) || byNumberDesc(x, y)
+    );
+  },
 };
+
+function growthOf(movie: Movie): number | null {
+  const move = measureTrend(movie);
+  return move.votes ?? move.wish ?? null;
+}
 
 function matches(movie: Movie, needle: string): boolean {
   if (needle === '') return true;

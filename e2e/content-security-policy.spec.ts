@@ -65,7 +65,8 @@ test('under the policy the page hydrates, shows posters and takes live updates, 
   await expect(page.getByTestId('status-line')).toHaveAttribute('data-state', 'live');
   await commandFake(request, { path: 'score', body: { city: 'shanghai', id: '36154853', score: 9.5 } });
   await expect(card(page, '36154853').getByTestId('movie-score')).toHaveText('9.5');
-  const poster = page.getByTestId('movie-card').first().getByRole('img');
+  // By name: the card's sparkline is an image too.
+  const poster = card(page, '36154853').getByRole('img', { name: '好东西', exact: true });
   await expect
     .poll(() => poster.evaluate((image: HTMLImageElement) => (image.complete ? image.naturalWidth : 0)))
     .toBeGreaterThan(0);

@@ -4,7 +4,7 @@ import { type APIRequestContext, expect } from '@playwright/test';
 export const FAKE_URL = `http://127.0.0.1:${Number(process.env.E2E_PORT_BASE ?? 4210)}`;
 
 type Command =
-  | { path: 'score'; body: { city: string; id: string; score: number | null } }
+  | { path: 'score'; body: { city: string; id: string; score: number | null; votes?: number } }
   | { path: 'add'; body: { city: string; id: string; title: string; score: number | null } }
   | { path: 'remove'; body: { city: string; id: string } }
   | { path: 'mode'; body: { city?: string; mode: string } };

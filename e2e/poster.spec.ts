@@ -8,7 +8,8 @@ test.beforeEach(async ({ request }) => {
 test('the first card shows its poster through /api/poster, with the title as alt text', async ({ page }) => {
   await page.goto('/?city=shanghai');
   const first = page.getByTestId('movie-card').first();
-  const poster = first.getByRole('img');
+  // By name: the card's sparkline is an image too.
+  const poster = first.getByRole('img', { name: '好东西', exact: true });
   await expect(poster).toHaveAttribute('alt', '好东西');
   await expect(poster).toHaveAttribute('src', /^\/api\/poster\?url=https%3A%2F%2Fimg\d\.doubanio\.com%2F/);
   await expect

@@ -27,7 +27,12 @@ const routes: Record<string, Route> = {
   '/__fake/score': {
     method: 'POST',
     run: (fake, body) =>
-      fake.setScore({ city: readCity(body.city), id: readId(body.id), score: readScore(body.score) }),
+      fake.setScore({
+        city: readCity(body.city),
+        id: readId(body.id),
+        score: readScore(body.score),
+        votes: readVotes(body.votes),
+      }),
   },
   '/__fake/add': {
     method: 'POST',

@@ -185,7 +185,11 @@ export async function startFakeDouban(options: FakeDoubanOptions = {}): Promise<
   const fake: FakeDouban = {
     url: `http://${hostInUrl}:${address.port}`,
     setScore: (input) =>
-      modelOf(readCity(input.city)).setScore({ id: readId(input.id), score: readScore(input.score) }),
+      modelOf(readCity(input.city)).setScore({
+        id: readId(input.id),
+        score: readScore(input.score),
+        votes: readVotes(input.votes),
+      }),
     addMovie: (input) =>
       modelOf(readCity(input.city)).addMovie({
         id: readId(input.id),

@@ -41,8 +41,11 @@ export interface PageRequest {
 export interface FakeDouban {
   /** Base URL without a trailing slash, e.g. `http://127.0.0.1:4101`: use it as `DOUBAN_BASE_URL`. */
   readonly url: string;
-  /** `score: null` makes the movie unrated (`data-score="0"`, `data-star="00"`, `data-enough="False"`). */
-  setScore(input: { city: string; id: string; score: number | null }): void;
+  /**
+   * `score: null` makes the movie unrated (`data-score="0"`, `data-star="00"`, `data-enough="False"`);
+   * `votes` sets its vote count too (else it is kept).
+   */
+  setScore(input: { city: string; id: string; score: number | null; votes?: number }): void;
   /** Clones a movie of the recorded page under a new id and title; it appears first in the list. */
   addMovie(input: NewMovie & { city: string }): void;
   /** Lists a movie of `#nowplaying` in `#upcoming` too, first there. */
