@@ -6,19 +6,11 @@ import type * as z from 'zod/mini';
 import { boardSnapshotSchema, boardStatusSchema, boardUpdateSchema } from '@/lib/schema/board';
 import type { BoardSnapshot, BoardStatus, BoardUpdate } from '@/lib/types';
 import { applyUpdate } from './apply-update';
+import { backoffDelay } from './backoff-delay';
 import { boardKey } from './board-key';
 
 /** `connecting`: first attempt; `open`: events flowing; `reconnecting`: lost, trying again. */
 export type ConnectionState = 'connecting' | 'open' | 'reconnecting';
-
-const BACKOFF_BASE_MS = 1_000;
-const BACKOFF_CAP_MS = 30_000;
-
-/** Exponential backoff with "equal jitter", so many tabs cut off at once do not return in step. */
-function backoffDelay(attempt: number): number {
-  const ceiling = Math.min(BACKOFF_CAP_MS, BACKOFF_BASE_MS * 2 ** attempt);
-  return ceiling / 2 + Math.random() * (ceiling / 2);
-}
 
 /**
  * An event's data checked with the schema the server's own boundaries use (lib/schema/board.ts), and

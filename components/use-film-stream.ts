@@ -1,0 +1,97 @@
+'use client';
+
+import { useEffect, useRef } from 'react';
+import { boardSnapshotSchema, boardUpdateSchema } from '@/lib/schema/board';
+import type { Movie } from '@/lib/types';
+import { backoffDelay } from './backoff-delay';
+
+function readData(event: Event): unknown {
+  try {
+    return JSON.parse((event as MessageEvent<string>).data);
+  } catch {
+    return null;
+  }
+}
+
+/** An event's time: when Douban's page was fetched, else when it reached us. */
+function timeOf(fetchedAt: string | null): number {
+  const at = fetchedAt ? Date.parse(fetchedAt) : Number.NaN;
+  return Number.isNaN(at) ? Date.now() : at;
+}
+
+/**
+ * Follows one film on its city's board stream (`/api/movies/stream`), resuming from the version the
+ * server rendered, so only what changed since arrives. `onMovie` gets the film whenever an event
+ * carries it (an update that changed it, a snapshot that lists it) with the time of Douban's fetch;
+ * `onGone` when the film leaves the city's lists. Events are checked with the server's schemas; the
+ * rest of the board is not kept. As on the board, an answer other than 200 closes the EventSource
+ * for good, so we reopen it ourselves with backoff.
+ */
+export function useFilmStream({
+  city,
+  id,
+  version,
+  onMovie,
+  onGone,
+}: {
+  city: string;
+  id: string;
+  version: number | null;
+  onMovie: (movie: Movie, at: number) => void;
+  onGone: (at: number) => void;
+}): void {
+  const latest = useRef({ onMovie, onGone, version });
+  useEffect(() => {
+    latest.current = { ...latest.current, onMovie, onGone };
+  });
+
+  useEffect(() => {
+    let seen = latest.current.version;
+    let source: EventSource | null = null;
+    let timer: ReturnType<typeof setTimeout> | undefined;
+    let attempt = 0;
+
+    const onSnapshot = (event: Event) => {
+      const parsed = boardSnapshotSchema.safeParse(readData(event));
+      if (!parsed.success || parsed.data.city !== city) return;
+      const board = parsed.data;
+      seen = board.version;
+      const movie = [...board.nowPlaying, ...board.upcoming].find((candidate) => candidate.id === id);
+      if (movie) latest.current.onMovie(movie, timeOf(board.fetchedAt));
+      else latest.current.onGone(timeOf(board.fetchedAt));
+    };
+    const onUpdate = (event: Event) => {
+      const parsed = boardUpdateSchema.safeParse(readData(event));
+      if (!parsed.success || parsed.data.city !== city) return;
+      const update = parsed.data;
+      if (seen !== null && update.version <= seen) return;
+      seen = update.version;
+      const movie = [...update.added, ...update.updated].find((candidate) => candidate.id === id);
+      if (movie) latest.current.onMovie(movie, timeOf(update.fetchedAt));
+      else if (update.removed.includes(id)) latest.current.onGone(timeOf(update.fetchedAt));
+    };
+
+    const open = () => {
+      const query = new URLSearchParams({ city });
+      if (seen !== null) query.set('lastEventId', String(seen));
+      const stream = new EventSource(`/api/movies/stream?${query}`);
+      source = stream;
+      stream.addEventListener('open', () => {
+        attempt = 0;
+      });
+      stream.addEventListener('snapshot', onSnapshot);
+      stream.addEventListener('update', onUpdate);
+      stream.addEventListener('error', () => {
+        if (stream.readyState !== EventSource.CLOSED) return;
+        timer = setTimeout(open, backoffDelay(attempt));
+        attempt += 1;
+      });
+    };
+    open();
+
+    return () => {
+      clearTimeout(timer);
+      source?.close();
+    };
+  }, [city, id]);
+}
