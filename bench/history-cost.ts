@@ -36,20 +36,22 @@ async function main(): Promise<void> {
   const dataDir = mkdtempSync(path.join(tmpdir(), 'history-cost-'));
   const history = createHistory({ backend: createSqliteBackend({ dataDir }) });
   const start = Date.UTC(2026, 0, 1);
-  // One poll every ten minutes for 31 days (the store records counts at most that often anyway).
-  const pollsPerDay = 24 * 6;
+  // A month of history first, one poll an hour (what the store keeps of it is the same at any poll rate
+  // past the 10-minute point gap, once thinned) ...
+  const pollsPerDay = 24;
+  for (let n = 0; n < 31 * pollsPerDay; n++) {
+    await history.record({ city: 'shanghai', page: pageAt(n, pollsPerDay), at: start + n * 60 * MINUTE });
+  }
+  // ... then an hour of polls a minute apart, timed: counts grow at every poll, a point every ten minutes.
   const timings: number[] = [];
   let recorded = page;
-  for (let n = 0; n < 31 * pollsPerDay; n++) {
+  const from = start + 31 * 24 * 60 * MINUTE;
+  for (let n = 0; n < 60; n++) {
     const began = performance.now();
-    recorded = await history.record({
-      city: 'shanghai',
-      page: pageAt(n, pollsPerDay),
-      at: start + n * 10 * MINUTE,
-    });
+    recorded = await history.record({ city: 'shanghai', page: pageAt(31 * pollsPerDay + n, pollsPerDay), at: from + n * MINUTE });
     timings.push(performance.now() - began);
   }
-  const plain = { ...pageAt(31 * pollsPerDay - 1, pollsPerDay) };
+  const plain = pageAt(31 * pollsPerDay + 59, pollsPerDay);
   const withTrend = sizeOf(recorded);
   const without = sizeOf(plain);
   // A month of history on disk, thinned as the store keeps it (the pruning runs hourly in `record`).
