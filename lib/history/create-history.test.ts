@@ -4,7 +4,7 @@ import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { Movie, NowPlayingPage } from '@/lib/types';
 import { makeMovie } from '@/test/make-movie';
-import { createHistory, type History } from './create-history';
+import { createHistory, type History, NEW_FILMS_PER_CITY_PER_DAY } from './create-history';
 import { createSqliteBackend } from './create-sqlite-backend';
 
 const MINUTE = 60_000;
@@ -154,6 +154,38 @@ describe('createHistory', () => {
     });
     expect(trendIn(recorded, '2')?.spark).toEqual({ of: 'wish', values: [100, 180] });
     expect(trendIn(recorded, '2')?.base).toEqual({ at: start, wish: 100 });
+  });
+
+  it('lets one city bring in at most 300 new films a day: invented ids cannot grow it without bound', async () => {
+    const history = inMemory();
+    const invented = (from: number) => Array.from({ length: 1000 }, (_, i) => makeMovie(String(from + i)));
+    const first = await history.record({ city: 'shanghai', page: page(invented(1_000_000)), at: start });
+    expect(first.nowPlaying.filter((movie) => movie.trend)).toHaveLength(NEW_FILMS_PER_CITY_PER_DAY);
+    const again = await history.record({
+      city: 'shanghai',
+      page: page(invented(2_000_000)),
+      at: start + MINUTE,
+    });
+    expect(again.nowPlaying.filter((movie) => movie.trend)).toHaveLength(0);
+    // Films kept are kept (this one entered, then left with the second page); the refused never were;
+    // another city has its own allowance; the next day brings a new one.
+    expect((await history.film({ id: '1000000', city: 'shanghai' }))?.listing.map((e) => e.list)).toEqual([
+      'nowplaying',
+      null,
+    ]);
+    expect(await history.film({ id: '1000999', city: 'shanghai' })).toBeNull();
+    const elsewhere = await history.record({
+      city: 'beijing',
+      page: page(invented(3_000_000)),
+      at: start + MINUTE,
+    });
+    expect(elsewhere.nowPlaying.filter((movie) => movie.trend)).toHaveLength(NEW_FILMS_PER_CITY_PER_DAY);
+    const tomorrow = await history.record({
+      city: 'shanghai',
+      page: page(invented(4_000_000)),
+      at: start + DAY,
+    });
+    expect(tomorrow.nowPlaying.filter((movie) => movie.trend)).toHaveLength(NEW_FILMS_PER_CITY_PER_DAY);
   });
 
   it('keeps the history across a restart (the embedded store on disk)', async () => {

@@ -1,13 +1,20 @@
 import 'server-only';
 import { LRUCache } from 'lru-cache';
+import { logEvent } from '@/lib/log';
 import type { FilmHistory, MovieCategory, NowPlayingPage, Trend } from '@/lib/types';
-import { computeTrend, DAY, trendWindowStart } from './compute-trend';
+import { computeTrend, DAY, startOfChinaDay, trendWindowStart } from './compute-trend';
 import { diffListing } from './diff-listing';
 import type { HistoryBackend, HistoryBatch } from './history-backend';
 import { observeFilm } from './observe-film';
 
 /** Films not seen for this long are dropped with their points and listings. */
 const FORGET_AFTER_MS = 365 * DAY;
+/**
+ * New films one city may bring into the history in a Chinese day. Douban lists ~100 films a city and
+ * a few new ones a week: a page that invents ids on every poll cannot grow the history without bound
+ * (films past it are shown, without a trend, and said once a day in the log).
+ */
+export const NEW_FILMS_PER_CITY_PER_DAY = 300;
 /** How often a process thins the points it keeps (and drops forgotten films). */
 const PRUNE_EVERY_MS = 3_600_000;
 
@@ -41,6 +48,7 @@ interface CachedTrend {
 export function createHistory({ backend }: { backend: HistoryBackend }): History {
   const trends = new LRUCache<string, CachedTrend>({ max: 20_000 });
   let prunedAt = Date.now();
+  const admitted = new Map<string, { day: number; count: number; refused: number }>();
 
   const trendOf = async (input: {
     city: string;
@@ -82,15 +90,43 @@ export function createHistory({ backend }: { backend: HistoryBackend }): History
         listings: [],
         cityStarted: stored.startedAt === null ? { city, at } : null,
       };
+      const day = startOfChinaDay(at);
+      let quota = admitted.get(city);
+      if (!quota || quota.day !== day) {
+        quota = { day, count: 0, refused: 0 };
+        admitted.set(city, quota);
+      }
+      const refused = new Set<string>();
       for (const movie of movies) {
-        const { state, point, write } = observeFilm(states.get(movie.id) ?? null, movie, at);
+        const known = states.get(movie.id) ?? null;
+        if (!known) {
+          if (quota.count >= NEW_FILMS_PER_CITY_PER_DAY) {
+            refused.add(movie.id);
+            continue;
+          }
+          quota.count += 1;
+        }
+        const { state, point, write } = observeFilm(known, movie, at);
         states.set(movie.id, state);
         if (write) batch.films.push({ id: movie.id, state });
         if (point) batch.points.push({ id: movie.id, point });
       }
       const current = new Map<string, MovieCategory | null>();
       for (const [id, events] of stored.listings) current.set(id, events.at(-1)?.list ?? null);
-      for (const { id, event } of diffListing(current, page, at)) {
+      if (refused.size > 0 && quota.refused === 0) {
+        logEvent('warn', 'history-new-films-capped', {
+          city,
+          refused: refused.size,
+          cap: NEW_FILMS_PER_CITY_PER_DAY,
+        });
+      }
+      quota.refused += refused.size;
+      const recordable = (movie: { id: string }) => !refused.has(movie.id);
+      const listed = {
+        nowPlaying: page.nowPlaying.filter(recordable),
+        upcoming: page.upcoming.filter(recordable),
+      };
+      for (const { id, event } of diffListing(current, listed, at)) {
         batch.listings.push({ city, id, event });
         stored.listings.set(id, [...(stored.listings.get(id) ?? []), event]);
       }
