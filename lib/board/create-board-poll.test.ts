@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import type { BusMessage } from '@/lib/bus/bus';
+import type { Bus, BusMessage } from '@/lib/bus/bus';
 import { createMemoryBus } from '@/lib/bus/create-memory-bus';
 import { UpstreamError } from '@/lib/douban/upstream-error';
 import { env } from '@/lib/env';
@@ -21,20 +21,33 @@ const page = (count: number): NowPlayingPage => ({
 });
 
 /** A city board on the in-memory bus, polled by hand; `published` is every message of the poll. */
-function setup() {
-  const bus = createMemoryBus();
+function setup({ leaseHeld }: { leaseHeld?: () => boolean } = {}) {
+  const memory = createMemoryBus();
+  // A lease as the Redis bus has one, when the test gives the answer to "is it still ours?".
+  const bus: Bus = leaseHeld
+    ? {
+        ...memory,
+        lease: () => ({
+          acquire: async () => (leaseHeld() ? { lastPolledAt: null, failures: 0 } : null),
+          markPolled: async () => {},
+          recordFailures: async () => {},
+          release: async () => {},
+        }),
+      }
+    : memory;
   const published: BusMessage[] = [];
   bus.subscribe((message) => published.push(message));
   let next: NowPlayingPage | Error = page(0);
   const board = new CityBoard({ city: 'shanghai', saved: null });
   const sync = createBoardSync({ board, bus });
   bus.subscribe((message) => sync.receive(message));
+  const history = createHistory({ backend: createSqliteBackend({ dataDir: ':memory:' }) });
   const boardPoll = createBoardPoll({
     board,
     sync,
     bus,
     metrics,
-    history: createHistory({ backend: createSqliteBackend({ dataDir: ':memory:' }) }),
+    history,
     fetchPage: async () => {
       if (next instanceof Error) throw next;
       return next;
@@ -43,6 +56,7 @@ function setup() {
   return {
     board,
     boardPoll,
+    history,
     /** One poll, as the poller runs it when the budget held none back. */
     poll: () => boardPoll.run({ throttled: false }),
     published,
@@ -158,5 +172,17 @@ describe('createBoardPoll', () => {
     expect(await fetches('failed')).toBe(before.failed + 2);
     expect(await failures('redirect')).toBe(before.redirect + 1);
     expect(await failures('internal')).toBe(before.internal + 1);
+  });
+
+  it('records the history only while it holds the lease: an instance that lost it mid-poll writes nothing', async () => {
+    let held = true;
+    const { history, poll, serve, board } = setup({ leaseHeld: () => held });
+    serve(page(3));
+    await poll();
+    expect(board.view().page.nowPlaying[0]?.trend?.seenAt).toBeGreaterThan(0);
+    held = false;
+    serve({ nowPlaying: [makeMovie('1', { score: 9.9 }), ...page(3).nowPlaying.slice(1)], upcoming: [] });
+    await poll();
+    expect((await history.film({ id: '1', city: 'shanghai' }))?.points.map((p) => p.score)).toEqual([7]);
   });
 });

@@ -119,20 +119,27 @@ export function createBoardPoll({
   // The page with each movie's trend. A store that fails (a full disk, Redis away) must not cost the
   // board its page, nor strip every trend (which would send every movie as changed): the movies keep
   // the trends the board has, and the next poll records again.
+  const keepTrends = (page: NowPlayingPage): NowPlayingPage => {
+    const { page: shown } = board.view();
+    const trends = new Map(
+      [...shown.nowPlaying, ...shown.upcoming].map((movie) => [movie.id, movie.trend] as const),
+    );
+    const keep = (movie: NowPlayingPage['nowPlaying'][number]) => {
+      const trend = trends.get(movie.id);
+      return trend ? { ...movie, trend } : movie;
+    };
+    return { nowPlaying: page.nowPlaying.map(keep), upcoming: page.upcoming.map(keep) };
+  };
+  const lease = bus.lease(city);
   const recordHistory = async (page: NowPlayingPage, at: number): Promise<NowPlayingPage> => {
     try {
+      // Only the holder of the city's lease writes its history: an instance that lost it during this
+      // poll (its publish will be refused) must not record the poll a second time. Asking renews it.
+      if (lease && !(await lease.acquire())) return keepTrends(page);
       return await history.record({ city, page, at });
     } catch (cause) {
       logEvent('warn', 'history-failed', { city, error: String(cause) });
-      const { page: shown } = board.view();
-      const trends = new Map(
-        [...shown.nowPlaying, ...shown.upcoming].map((movie) => [movie.id, movie.trend] as const),
-      );
-      const keep = (movie: NowPlayingPage['nowPlaying'][number]) => {
-        const trend = trends.get(movie.id);
-        return trend ? { ...movie, trend } : movie;
-      };
-      return { nowPlaying: page.nowPlaying.map(keep), upcoming: page.upcoming.map(keep) };
+      return keepTrends(page);
     }
   };
 
