@@ -6,8 +6,9 @@ import type * as z from 'zod/mini';
 import { boardSnapshotSchema, boardStatusSchema, boardUpdateSchema } from '@/lib/schema/board';
 import type { BoardSnapshot, BoardStatus, BoardUpdate } from '@/lib/types';
 import { applyUpdate } from './apply-update';
-import { backoffDelay } from './backoff-delay';
+
 import { boardKey } from './board-key';
+import { openCityStream } from './open-city-stream';
 
 /** `connecting`: first attempt; `open`: events flowing; `reconnecting`: lost, trying again. */
 export type ConnectionState = 'connecting' | 'open' | 'reconnecting';
@@ -68,9 +69,6 @@ export function useBoardStream({
     const key = boardKey(city);
     const shown = latest.current.board;
     let version = shown?.city === city ? shown.version : null;
-    let source: EventSource | null = null;
-    let timer: ReturnType<typeof setTimeout> | undefined;
-    let attempt = 0;
     setConnection('connecting');
     setStatus(null);
     latest.current.onReset();
@@ -108,31 +106,13 @@ export function useBoardStream({
       if (next) setStatus(next);
     };
 
-    const open = () => {
-      const query = new URLSearchParams({ city });
-      if (version !== null) query.set('lastEventId', String(version));
-      const stream = new EventSource(`/api/movies/stream?${query}`);
-      source = stream;
-      stream.addEventListener('open', () => {
-        attempt = 0;
-        setConnection('open');
-      });
-      stream.addEventListener('snapshot', onSnapshotEvent);
-      stream.addEventListener('update', onUpdateEvent);
-      stream.addEventListener('status', onStatusEvent);
-      stream.addEventListener('error', () => {
-        setConnection('reconnecting');
-        if (stream.readyState !== EventSource.CLOSED) return;
-        timer = setTimeout(open, backoffDelay(attempt));
-        attempt += 1;
-      });
-    };
-    open();
-
-    return () => {
-      clearTimeout(timer);
-      source?.close();
-    };
+    return openCityStream({
+      city,
+      lastEventId: () => version,
+      listeners: { snapshot: onSnapshotEvent, update: onUpdateEvent, status: onStatusEvent },
+      onOpen: () => setConnection('open'),
+      onError: () => setConnection('reconnecting'),
+    });
   }, [city, mutate]);
 
   return { connection, status };

@@ -3,7 +3,7 @@
 import { useEffect, useRef } from 'react';
 import { boardSnapshotSchema, boardUpdateSchema } from '@/lib/schema/board';
 import type { Movie } from '@/lib/types';
-import { backoffDelay } from './backoff-delay';
+import { openCityStream } from './open-city-stream';
 
 function readData(event: Event): unknown {
   try {
@@ -47,9 +47,6 @@ export function useFilmStream({
 
   useEffect(() => {
     let seen = latest.current.version;
-    let source: EventSource | null = null;
-    let timer: ReturnType<typeof setTimeout> | undefined;
-    let attempt = 0;
 
     const onSnapshot = (event: Event) => {
       const parsed = boardSnapshotSchema.safeParse(readData(event));
@@ -71,27 +68,10 @@ export function useFilmStream({
       else if (update.removed.includes(id)) latest.current.onGone(timeOf(update.fetchedAt));
     };
 
-    const open = () => {
-      const query = new URLSearchParams({ city });
-      if (seen !== null) query.set('lastEventId', String(seen));
-      const stream = new EventSource(`/api/movies/stream?${query}`);
-      source = stream;
-      stream.addEventListener('open', () => {
-        attempt = 0;
-      });
-      stream.addEventListener('snapshot', onSnapshot);
-      stream.addEventListener('update', onUpdate);
-      stream.addEventListener('error', () => {
-        if (stream.readyState !== EventSource.CLOSED) return;
-        timer = setTimeout(open, backoffDelay(attempt));
-        attempt += 1;
-      });
-    };
-    open();
-
-    return () => {
-      clearTimeout(timer);
-      source?.close();
-    };
+    return openCityStream({
+      city,
+      lastEventId: () => seen,
+      listeners: { snapshot: onSnapshot, update: onUpdate },
+    });
   }, [city, id]);
 }
