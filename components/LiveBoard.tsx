@@ -2,9 +2,9 @@
 
 import { useCallback, useMemo, useState } from 'react';
 import useSWR from 'swr';
-import type { BoardSnapshot, BoardUpdate, City, MovieCategory } from '@/lib/types';
+import type { BoardSnapshot, BoardUpdate, City } from '@/lib/types';
 import { arrangeMovies, isSortOffered, type SortKey } from './arrange-movies';
-import { BoardTabs, panelId, TABS, tabId } from './BoardTabs';
+import { type BoardTab, BoardTabs, panelId, TABS, tabId } from './BoardTabs';
 import { boardKey } from './board-key';
 import { MovieGrid } from './MovieGrid';
 import { SortFilterBar } from './SortFilterBar';
@@ -13,9 +13,10 @@ import { useBoardStream } from './use-board-stream';
 import { useChangeCues } from './use-change-cues';
 import { useNow } from './use-now';
 
-const LISTS: Record<MovieCategory, 'nowPlaying' | 'upcoming'> = {
+const LISTS: Record<BoardTab, 'nowPlaying' | 'upcoming' | 'left'> = {
   nowplaying: 'nowPlaying',
   upcoming: 'upcoming',
+  left: 'left',
 };
 
 /**
@@ -25,7 +26,7 @@ const LISTS: Record<MovieCategory, 'nowPlaying' | 'upcoming'> = {
  */
 export function LiveBoard({ city }: { city: City }) {
   const { data: board } = useSWR<BoardSnapshot>(boardKey(city.slug), null);
-  const [tab, setTab] = useState<MovieCategory>('nowplaying');
+  const [chosenTab, setTab] = useState<BoardTab>('nowplaying');
   const [sort, setSort] = useState<SortKey>('default');
   const [query, setQuery] = useState('');
   const [lastChange, setLastChange] = useState<{ city: string; at: string } | null>(null);
@@ -41,7 +42,9 @@ export function LiveBoard({ city }: { city: City }) {
   const { connection, status } = useBoardStream({ city: city.slug, board, onUpdate, onReset: clearCues });
 
   const now = useNow();
-  const movies = board ? board[LISTS[tab]] : [];
+  // 最近下映 chosen, then emptied (its last film came back, or three days passed): 正在上映.
+  const tab = chosenTab === 'left' && !board?.left?.length ? 'nowplaying' : chosenTab;
+  const movies = board?.[LISTS[tab]] ?? [];
   const trends = movies.some((movie) => movie.trend);
   // A trend sort chosen on a board that then lost its trends (or on the other tab) shows Douban's order.
   const shownSort = isSortOffered({ key: sort, category: tab, trends }) ? sort : 'default';
@@ -49,6 +52,7 @@ export function LiveBoard({ city }: { city: City }) {
     const leaving = [...leavingStore.values()].map((entry) => entry.value);
     return arrangeMovies({
       movies,
+      // A removed film fades out of its list (and shows in 最近下映 when the history keeps it).
       leaving: leaving.filter((gone) => gone.movie.category === tab),
       sort: shownSort,
       query,
@@ -57,7 +61,11 @@ export function LiveBoard({ city }: { city: City }) {
   const cueOf = useCallback((id: string) => cueStore.get(id)?.value, [cueStore]);
 
   if (!board) return <p className="empty">正在载入 {city.name} 的影讯…</p>;
-  const counts = { nowplaying: board.nowPlaying.length, upcoming: board.upcoming.length };
+  const counts = {
+    nowplaying: board.nowPlaying.length,
+    upcoming: board.upcoming.length,
+    left: board.left?.length ?? 0,
+  };
 
   return (
     <section className="board" aria-label={`${city.name}影讯`}>
@@ -78,7 +86,7 @@ export function LiveBoard({ city }: { city: City }) {
           onQuery={setQuery}
         />
       </div>
-      {TABS.map(({ id }) => (
+      {TABS.filter(({ id }) => counts[id] > 0 || id !== 'left').map(({ id }) => (
         <div
           key={id}
           role="tabpanel"
@@ -101,7 +109,7 @@ export function LiveBoard({ city }: { city: City }) {
   );
 }
 
-function emptyText(board: BoardSnapshot, category: MovieCategory): string {
+function emptyText(board: BoardSnapshot, category: BoardTab): string {
   if (board.source === 'none') return '还没有这个城市的影讯，拿到后会自动出现。';
   return category === 'upcoming' ? '暂时没有即将上映的影片。' : '暂时没有正在上映的影片。';
 }

@@ -107,8 +107,16 @@ export const MovieCard = memo(function MovieCard({
   leaving?: boolean;
 }) {
   const change = leaving ? 'removed' : cue?.kind;
+  // A film of 最近下映: no tickets to sell any more.
+  const left = movie.trend?.leftAt !== undefined;
   return (
-    <li className="card" data-testid="movie-card" data-movie-id={movie.id} data-change={change}>
+    <li
+      className="card"
+      data-testid="movie-card"
+      data-movie-id={movie.id}
+      data-change={change}
+      data-left={left || undefined}
+    >
       {cue && !leaving && <span key={cue.version} className={`flash flash-${cue.kind}`} aria-hidden="true" />}
       <div className="poster">
         {movie.posterUrl ? (
@@ -137,7 +145,7 @@ export const MovieCard = memo(function MovieCard({
         <Facts movie={movie} />
         <div className="card-actions">
           {movie.trend && <TrendLink movie={movie} city={city} />}
-          {movie.ticketUrl && (
+          {movie.ticketUrl && !left && (
             <a className="ticket" href={movie.ticketUrl} target="_blank" rel="noopener noreferrer">
               选座购票<span className="visually-hidden">：{movie.title}</span>
             </a>

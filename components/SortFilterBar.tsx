@@ -1,5 +1,5 @@
-import type { MovieCategory } from '@/lib/types';
 import { isSortOffered, type SortKey } from './arrange-movies';
+import type { BoardTab } from './BoardTabs';
 
 const SORT_LABELS: Record<SortKey, string> = {
   default: '豆瓣默认',
@@ -22,7 +22,7 @@ export function SortFilterBar({
   onSort,
   onQuery,
 }: {
-  category: MovieCategory;
+  category: BoardTab;
   trends: boolean;
   sort: SortKey;
   query: string;
@@ -30,7 +30,11 @@ export function SortFilterBar({
   onQuery: (query: string) => void;
 }) {
   const labels =
-    category === 'upcoming' ? { ...SORT_LABELS, votes: '想看人数', growth: '想看增长' } : SORT_LABELS;
+    category === 'upcoming'
+      ? { ...SORT_LABELS, votes: '想看人数', growth: '想看增长' }
+      : category === 'left'
+        ? { ...SORT_LABELS, default: '下映时间' }
+        : SORT_LABELS;
   const keys = (Object.keys(labels) as SortKey[]).filter((key) => isSortOffered({ key, category, trends }));
   return (
     <div className="sort-filter">

@@ -31,6 +31,16 @@ const update = (changes: Partial<Parameters<typeof applyUpdate>[1]>) => ({
 });
 
 describe('applyUpdate', () => {
+  it('takes 最近下映 when the update carries it, keeps it when not, and drops it when it emptied', () => {
+    const left = [movie('7', { trend: { seenAt: 1, leftAt: 5, base: { at: 1 } } })];
+    const withLeft = applyUpdate(board(), update({ removed: ['3'], left }));
+    expect(withLeft.left).toEqual(left);
+    const kept = applyUpdate(withLeft, { ...update({ updated: [movie('2', { score: 8 })] }), version: 12 });
+    expect(kept.left).toBe(withLeft.left);
+    const emptied = applyUpdate(kept, { ...update({ left: [] }), version: 13 });
+    expect(emptied).not.toHaveProperty('left');
+  });
+
   it('replaces updated movies in place and keeps the objects of the others', () => {
     const before = board();
     const after = applyUpdate(before, update({ updated: [movie('2', { score: 8 })] }));

@@ -8,8 +8,9 @@ import type { BoardSnapshot, BoardUpdate } from '@/lib/types';
  * live data from Douban.
  */
 export function applyUpdate(board: BoardSnapshot, update: BoardUpdate): BoardSnapshot {
+  const { left, ...lists } = board;
   return {
-    ...board,
+    ...lists,
     ...applyMovieDiff(board, update),
     version: update.version,
     fetchedAt: update.fetchedAt,

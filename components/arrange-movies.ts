@@ -14,10 +14,11 @@ export function isSortOffered({
   trends,
 }: {
   key: SortKey;
-  category: Movie['category'];
+  /** The board's tab: 最近下映 (`left`) has no growth or move to sort by (its trends end when it left). */
+  category: Movie['category'] | 'left';
   trends: boolean;
 }): boolean {
-  if (key === 'growth') return trends;
+  if (key === 'growth') return trends && category !== 'left';
   if (key === 'move') return trends && category === 'nowplaying';
   return true;
 }

@@ -20,6 +20,21 @@ function withTrend(trend: Partial<Trend>, overrides: Partial<Movie> = {}): Movie
 const texts = (movie: Movie, now = NOW) => listTrendMarks({ movie, now }).map((mark) => mark.text);
 
 describe('listTrendMarks', () => {
+  it('marks a film of 最近下映 with the day it left, and nothing else', () => {
+    const left = makeMovie('1', {
+      score: 7.5,
+      trend: {
+        seenAt: 0,
+        ratedAt: Date.UTC(2026, 10, 26),
+        leftAt: Date.UTC(2026, 10, 27, 3),
+        base: { at: 0, score: 7 },
+      },
+    });
+    expect(listTrendMarks({ movie: left, now: Date.UTC(2026, 10, 28) })).toEqual([
+      { kind: 'left', text: '11月27日下映', label: '11月27日起不在本市上映' },
+    ]);
+  });
+
   it('shows nothing for a movie without a trend (saved boards, HISTORY=off)', () => {
     expect(listTrendMarks({ movie: makeMovie('1'), now: NOW })).toEqual([]);
   });

@@ -4,7 +4,7 @@ import { measureTrend } from './measure-trend';
 
 /** One mark on a card: its short text, and the sentence a screen reader hears instead. */
 export interface TrendMark {
-  kind: 'rated' | 'new-release' | 'released-today' | 'score' | 'votes' | 'wish';
+  kind: 'left' | 'rated' | 'new-release' | 'released-today' | 'score' | 'votes' | 'wish';
   text: string;
   label: string;
   /** Only for changes: they are coloured (红涨绿跌 in zh-CN), and always carry ▲/▼ and a number. */
@@ -57,11 +57,16 @@ function changeMark({
  * The marks of a movie at `now` (ms), from its `trend` and current values: 开分 (first score within 7
  * days, with its date), 今日上映 (came from 即将上映 on this Chinese calendar day) or else 新上映
  * (entered 正在上映 within 3 days), then its score, vote and 想看 changes since the trend's base. None
- * without a trend (saved boards, HISTORY=off), and none for a change that is zero or unknown.
+ * without a trend (saved boards, HISTORY=off), and none for a change that is zero or unknown. A film
+ * of 最近下映 has one: the day it left (its other marks were those of a board it is no longer on).
  */
 export function listTrendMarks({ movie, now }: { movie: Movie; now: number }): TrendMark[] {
   const { trend } = movie;
   if (!trend) return [];
+  if (trend.leftAt !== undefined) {
+    const day = dayFormat.format(trend.leftAt);
+    return [{ kind: 'left', text: `${day}下映`, label: `${day}起不在本市上映` }];
+  }
   const marks: TrendMark[] = [];
   // A mark computed a little before the server's clock (the page's clock ticks by the minute) would
   // see a time just ahead of it: that is "now", not the future, and still within the window.

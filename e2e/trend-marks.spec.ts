@@ -129,3 +129,38 @@ test('the trend sorts put the biggest vote growth and the biggest score move fir
   await page.getByLabel('排序').selectOption({ label: '评分变化' });
   await expect(cards.first()).toHaveAttribute('data-movie-id', '36934908');
 });
+
+test('a film that leaves stays in 最近下映 with its last score and the day it left, until it comes back', async ({
+  page,
+  request,
+}) => {
+  await page.goto('/?city=shanghai');
+  await expect(page.getByTestId('status-line')).toHaveAttribute('data-state', 'live');
+  const id = '36934908'; // 因果报应
+  const score = await card(page, id).getByTestId('movie-score').textContent();
+  await commandFake(request, { path: 'remove', body: { city: 'shanghai', id } });
+  await expect(card(page, id)).toHaveCount(0);
+
+  const leftTab = page.getByRole('tab', { name: /最近下映/ });
+  await leftTab.click();
+  await expect(page.getByRole('tabpanel')).toHaveAttribute('aria-labelledby', 'tab-left');
+  const gone = card(page, id);
+  await expect(gone).toHaveAttribute('data-left', 'true');
+  await expect(gone.getByTestId('movie-score')).toHaveText(score as string);
+  await expect(mark(gone, 'left')).toHaveText(`${todayInBeijing()}下映${todayInBeijing()}起不在本市上映`);
+  await expect(mark(gone, 'score')).toHaveCount(0);
+  // No tickets to sell any more; its page keeps its history.
+  await expect(gone.getByRole('link', { name: /选座购票/ })).toHaveCount(0);
+  await expect(gone.getByTestId('trend-link')).toHaveAttribute('href', `/movies/${id}?city=shanghai`);
+
+  // The server renders it too (the board's snapshot carries 最近下映).
+  await page.reload();
+  await page.getByRole('tab', { name: /最近下映/ }).click();
+  await expect(card(page, id)).toHaveAttribute('data-left', 'true');
+
+  // Douban lists it again: it leaves 最近下映 and is back in 正在上映.
+  await resetFake(request);
+  await expect(page.getByRole('tabpanel').locator(`[data-movie-id="${id}"][data-left]`)).toHaveCount(0);
+  await page.getByRole('tab', { name: /正在上映/ }).click();
+  await expect(card(page, id).getByTestId('movie-score')).toHaveText(score as string);
+});

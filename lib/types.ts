@@ -5,6 +5,7 @@
  * its type beside it, and parsed with it wherever it enters: Douban's page, the bus, the browser.
  */
 export type {
+  BoardLists,
   BoardOrder,
   BoardSnapshot,
   BoardSource,

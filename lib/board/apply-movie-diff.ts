@@ -1,6 +1,6 @@
 // No `server-only`: browsers apply `update` events with this same function (components/apply-update.ts),
 // so the server's decision to leave `order` out (diffBoards) holds for their copy of the board too.
-import type { Movie, NowPlayingPage } from '@/lib/types';
+import type { BoardLists, Movie } from '@/lib/types';
 import type { BoardDiff } from './diff-movies';
 
 /**
@@ -8,8 +8,9 @@ import type { BoardDiff } from './diff-movies';
  * movies keep their object (memoized cards skip rendering), updated ones stay in place unless they
  * moved to the other list, removed ones go, and added or moved movies lead their list, in the diff's
  * order (`updated` before `added`); then, when the diff carries Douban's `order`, each list takes it.
+ * 最近下映 is replaced when the diff carries it, else kept.
  */
-export function applyMovieDiff(page: NowPlayingPage, diff: BoardDiff): NowPlayingPage {
+export function applyMovieDiff(page: BoardLists, diff: BoardDiff): BoardLists {
   const changed = new Map<string, Movie>();
   for (const movie of diff.updated) changed.set(movie.id, movie);
   for (const movie of diff.added) changed.set(movie.id, movie);
@@ -28,12 +29,15 @@ export function applyMovieDiff(page: NowPlayingPage, diff: BoardDiff): NowPlayin
   for (const movie of changed.values()) {
     if (!placed.has(movie.id) && !removed.has(movie.id)) arrived[movie.category].push(movie);
   }
-  const next = {
+  const lists = {
     nowPlaying: [...arrived.nowplaying, ...nowPlaying],
     upcoming: [...arrived.upcoming, ...upcoming],
   };
+  const left = diff.left ?? page.left ?? [];
+  const next: BoardLists = left.length > 0 ? { ...lists, left } : lists;
   if (!diff.order) return next;
   return {
+    ...next,
     nowPlaying: sortBy(next.nowPlaying, diff.order.nowPlaying),
     upcoming: sortBy(next.upcoming, diff.order.upcoming),
   };

@@ -5,13 +5,13 @@ import { BadBusMessage, type BoardPayload, parsePayload } from '@/lib/bus/parse-
 import type { SavedPage } from '@/lib/douban/get-saved-page';
 import { env } from '@/lib/env';
 import { logEvent } from '@/lib/log';
-import type { BoardSnapshot, BoardSource, BoardStatus, NowPlayingPage } from '@/lib/types';
+import type { BoardLists, BoardSnapshot, BoardSource, BoardStatus } from '@/lib/types';
 import { applyMovieDiff } from './apply-movie-diff';
 
 /** What the board holds now, for whoever compares a new page with it. */
 export interface BoardView {
   version: number;
-  page: NowPlayingPage;
+  page: BoardLists;
   source: BoardSource;
   /** Douban's health as the polling instance reports it. */
   upstream: BoardStatus;
@@ -31,7 +31,7 @@ export type ApplyResult = 'applied' | 'ignored' | 'gap';
 export class CityBoard {
   readonly city: string;
   private version: number;
-  private page: NowPlayingPage;
+  private page: BoardLists;
   private fetchedAt: string | null;
   private source: BoardSource;
   private upstream: BoardStatus;
@@ -71,6 +71,7 @@ export class CityBoard {
       source: this.source,
       nowPlaying: this.page.nowPlaying,
       upcoming: this.page.upcoming,
+      ...(this.page.left?.length && { left: this.page.left }),
     } satisfies BoardSnapshot);
     return this.snapshotJson;
   }
@@ -168,7 +169,8 @@ export class CityBoard {
       this.page = applyMovieDiff(this.page, parsed.payload);
       this.source = 'douban';
     } else if (parsed.name === 'snapshot') {
-      this.page = { nowPlaying: parsed.payload.nowPlaying, upcoming: parsed.payload.upcoming };
+      const { nowPlaying, upcoming, left } = parsed.payload;
+      this.page = left?.length ? { nowPlaying, upcoming, left } : { nowPlaying, upcoming };
       this.source = parsed.payload.source;
     }
     if (parsed.name !== 'status') this.fetchedAt = parsed.payload.fetchedAt;

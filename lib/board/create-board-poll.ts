@@ -5,7 +5,7 @@ import { env } from '@/lib/env';
 import type { History } from '@/lib/history/create-history';
 import { logEvent } from '@/lib/log';
 import type { Metrics } from '@/lib/metrics/metrics';
-import type { BoardSnapshot, BoardStatus, BoardUpdate, NowPlayingPage } from '@/lib/types';
+import type { BoardLists, BoardSnapshot, BoardStatus, BoardUpdate, NowPlayingPage } from '@/lib/types';
 import type { CityBoard } from './city-board';
 import type { BoardSync } from './create-board-sync';
 import { diffBoards } from './diff-boards';
@@ -83,11 +83,11 @@ export function createBoardPoll({
     );
   };
 
-  const publishPage = async (page: NowPlayingPage, fetchedAt: string) => {
+  const publishPage = async (page: BoardLists, fetchedAt: string) => {
     const current = board.view();
     const wasLive = current.source === 'douban';
-    const { order, ...diff } = diffBoards(current.page, page);
-    if (wasLive && isEmptyDiff(diff) && !order) {
+    const { order, left, ...diff } = diffBoards(current.page, page);
+    if (wasLive && isEmptyDiff(diff) && !order && !left) {
       board.confirm({ fetchedAt });
       return;
     }
@@ -95,12 +95,28 @@ export function createBoardPoll({
     const version = await bus.nextVersion(city, previous);
     // Another event moved the board meanwhile; the next poll diffs again.
     if (board.view().version !== previous) return;
-    const snapshot: BoardSnapshot = { city, version, fetchedAt, stale: false, source: 'douban', ...page };
+    const { nowPlaying, upcoming } = page;
+    const snapshot: BoardSnapshot = {
+      city,
+      version,
+      fetchedAt,
+      stale: false,
+      source: 'douban',
+      nowPlaying,
+      upcoming,
+      ...(page.left?.length && { left: page.left }),
+    };
     const snapshotJson = JSON.stringify(snapshot);
     // Saved data replaced by Douban's is a new board, not a change of the old one: send it whole.
-    const data = wasLive
-      ? JSON.stringify({ city, version, fetchedAt, ...diff, ...(order && { order }) } satisfies BoardUpdate)
-      : snapshotJson;
+    const update: BoardUpdate = {
+      city,
+      version,
+      fetchedAt,
+      ...diff,
+      ...(order && { order }),
+      ...(left && { left }),
+    };
+    const data = wasLive ? JSON.stringify(update) : snapshotJson;
     await publish({ city, name: wasLive ? 'update' : 'snapshot', version, previous, data }, snapshotJson);
   };
 
@@ -119,7 +135,7 @@ export function createBoardPoll({
   // The page with each movie's trend. A store that fails (a full disk, Redis away) must not cost the
   // board its page, nor strip every trend (which would send every movie as changed): the movies keep
   // the trends the board has, and the next poll records again.
-  const keepTrends = (page: NowPlayingPage): NowPlayingPage => {
+  const keepTrends = (page: NowPlayingPage): BoardLists => {
     const { page: shown } = board.view();
     const trends = new Map(
       [...shown.nowPlaying, ...shown.upcoming].map((movie) => [movie.id, movie.trend] as const),
@@ -128,15 +144,16 @@ export function createBoardPoll({
       const trend = trends.get(movie.id);
       return trend ? { ...movie, trend } : movie;
     };
-    return { nowPlaying: page.nowPlaying.map(keep), upcoming: page.upcoming.map(keep) };
+    const lists = { nowPlaying: page.nowPlaying.map(keep), upcoming: page.upcoming.map(keep) };
+    return shown.left ? { ...lists, left: shown.left } : lists;
   };
   const lease = bus.lease(city);
-  const recordHistory = async (page: NowPlayingPage, at: number): Promise<NowPlayingPage> => {
+  const recordHistory = async (page: NowPlayingPage, at: number): Promise<BoardLists> => {
     try {
       // Only the holder of the city's lease writes its history: an instance that lost it during this
       // poll (its publish will be refused) must not record the poll a second time. Asking renews it.
       if (lease && !(await lease.acquire())) return keepTrends(page);
-      return await history.record({ city, page, at });
+      return await history.record({ city, page, at, shown: board.view().page });
     } catch (cause) {
       logEvent('warn', 'history-failed', { city, error: String(cause) });
       return keepTrends(page);

@@ -118,3 +118,42 @@ describe('diffBoards', () => {
     expectRoundTrip({ nowPlaying: [], upcoming: [upcoming('2')] }, { nowPlaying: [], upcoming: [] });
   });
 });
+
+describe('diffBoards and 最近下映', () => {
+  const gone = (id: string, leftAt: number) =>
+    movie(id, { trend: { seenAt: 1, leftAt, base: { at: 1, score: 7 } } });
+  const board = (left?: Movie[]): NowPlayingPage & { left?: Movie[] } => ({
+    nowPlaying: [movie('1')],
+    upcoming: [],
+    ...(left && { left }),
+  });
+
+  it('sends 最近下映 whole when it changed, and nothing of it when it did not', () => {
+    expect(diffBoards(board([gone('5', 10)]), board([gone('5', 10)])).left).toBeUndefined();
+    expect(diffBoards(board(), board()).left).toBeUndefined();
+    expect(diffBoards(board(), board([gone('5', 10)])).left).toEqual([gone('5', 10)]);
+    expect(diffBoards(board([gone('5', 10)]), board([gone('6', 20), gone('5', 10)])).left).toEqual([
+      gone('6', 20),
+      gone('5', 10),
+    ]);
+    // Reordered, or a trend that changed, is a change too; emptied is sent as [].
+    expect(
+      diffBoards(board([gone('5', 10), gone('6', 20)]), board([gone('6', 20), gone('5', 10)])).left,
+    ).toHaveLength(2);
+    expect(diffBoards(board([gone('5', 10)]), board([gone('5', 11)])).left).toEqual([gone('5', 11)]);
+    expect(diffBoards(board([gone('5', 10)]), board()).left).toEqual([]);
+  });
+
+  it('gives, applied over the wire, the new board with its 最近下映 (left out when empty)', () => {
+    const cases: Array<[Movie[] | undefined, Movie[] | undefined]> = [
+      [undefined, [gone('5', 10)]],
+      [[gone('5', 10)], [gone('6', 20), gone('5', 10)]],
+      [[gone('5', 10)], undefined],
+      [[gone('5', 10)], [gone('5', 10)]],
+    ];
+    for (const [before, after] of cases) {
+      const diff = diffBoards(board(before), board(after));
+      expect(applyMovieDiff(overTheWire(board(before)), overTheWire(diff))).toStrictEqual(board(after));
+    }
+  });
+});

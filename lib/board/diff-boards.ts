@@ -1,6 +1,6 @@
-import type { BoardOrder, NowPlayingPage } from '@/lib/types';
+import type { BoardLists, BoardOrder, Movie } from '@/lib/types';
 import { applyMovieDiff } from './apply-movie-diff';
-import { type BoardDiff, diffMovies } from './diff-movies';
+import { type BoardDiff, diffMovies, isEmptyDiff } from './diff-movies';
 import { orderOf } from './order-of';
 
 /**
@@ -8,14 +8,23 @@ import { orderOf } from './order-of';
  * is left out when applying the movie diff alone already gives `next`'s order (most polls: a score
  * moves, a film opens and leads its list), and sent otherwise (a reorder, a film listed mid-list).
  * The decision holds for browsers too because they apply updates with the same `applyMovieDiff`.
+ * 最近下映 (`left`, a few movies that change rarely) is sent whole when it changed.
  */
-export function diffBoards(previous: NowPlayingPage, next: NowPlayingPage): BoardDiff {
-  const diff = diffMovies(
+export function diffBoards(previous: BoardLists, next: BoardLists): BoardDiff {
+  const movies = diffMovies(
     [...previous.nowPlaying, ...previous.upcoming],
     [...next.nowPlaying, ...next.upcoming],
   );
+  const left = next.left ?? [];
+  const diff = sameLeft(previous.left ?? [], left) ? movies : { ...movies, left };
   const order = orderOf(next);
   return sameOrder(orderOf(applyMovieDiff(previous, diff)), order) ? diff : { ...diff, order };
+}
+
+function sameLeft(a: readonly Movie[], b: readonly Movie[]): boolean {
+  return (
+    a.length === b.length && isEmptyDiff(diffMovies(a, b)) && a.every((movie, i) => movie.id === b[i]?.id)
+  );
 }
 
 function sameOrder(a: BoardOrder, b: BoardOrder): boolean {

@@ -10,6 +10,8 @@ export interface MovieDiff {
 export interface BoardDiff extends MovieDiff {
   /** Douban's order of each list, present exactly when applying the rest would not give it. */
   order?: BoardOrder;
+  /** 最近下映 whole, present exactly when it changed (`[]`: it emptied). */
+  left?: Movie[];
 }
 
 /**

@@ -18,6 +18,8 @@ export type FilmPage =
       film: FilmHistory;
       /** The film as the city's board lists it now; null when it does not (left, or never listed here). */
       movie: Movie | null;
+      /** How the film looked when a page last listed it (the history's card), for a film no board lists. */
+      card: Movie | null;
       /** The board's version, from which the page's stream resumes. */
       version: number;
     };
@@ -51,5 +53,6 @@ export async function readFilmPage({
   ]);
   if (!film) return { kind: 'unseen', city };
   const movie = [...board.nowPlaying, ...board.upcoming].find((candidate) => candidate.id === id) ?? null;
-  return { kind: 'film', city, film, movie, version: board.version };
+  const card = movie ? null : await history.card(id);
+  return { kind: 'film', city, film, movie, card, version: board.version };
 }

@@ -51,6 +51,8 @@ export function computeTrend({
       if (listing[entry - 1]?.list === 'upcoming') trend.fromUpcoming = true;
     }
   }
+  const exit = listing.at(-1);
+  if (exit?.list === null) trend.leftAt = exit.at;
   const spark = sparkOf(points, movie, state.last, now);
   if (spark) trend.spark = spark;
   // The base moves when the first point after it is 24 hours old.

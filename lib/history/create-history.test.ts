@@ -208,4 +208,119 @@ describe('createHistory', () => {
       rmSync(dataDir, { recursive: true, force: true });
     }
   });
+
+  describe('最近下映', () => {
+    /** Polls `city` with `lists`, each time showing the board the previous poll answered, as the poller does. */
+    const poller = (history: History, city = 'shanghai') => {
+      let shown: Awaited<ReturnType<History['record']>> | undefined;
+      return async (lists: NowPlayingPage, at: number) => {
+        shown = await history.record({ city, page: lists, at, shown });
+        return shown;
+      };
+    };
+
+    it('keeps a film that left with its last look, the list it left, its day and its trend as it was then', async () => {
+      const history = inMemory();
+      const poll = poller(history);
+      await poll(page([makeMovie('1', { score: 7.0, votes: 100 }), makeMovie('2')]), start);
+      await poll(
+        page([makeMovie('1', { score: 7.4, votes: 900, title: '新片名' }), makeMovie('2')]),
+        start + DAY,
+      );
+      const gone = await poll(page([makeMovie('2')]), start + DAY + HOUR);
+      expect(gone.nowPlaying.map((movie) => movie.id)).toEqual(['2']);
+      expect(gone.left).toHaveLength(1);
+      const [left] = gone.left ?? [];
+      expect(left).toMatchObject({
+        id: '1',
+        category: 'nowplaying',
+        title: '新片名',
+        score: 7.4,
+        votes: 900,
+      });
+      expect(left?.trend).toMatchObject({ seenAt: start, leftAt: start + DAY + HOUR, base: { score: 7.0 } });
+      expect(left?.trend?.spark?.values).toEqual([7.0, 7.4]);
+      // Another city keeps listing it with a new score: this city's 最近下映 keeps the film as it left.
+      await history.record({
+        city: 'beijing',
+        page: page([makeMovie('1', { score: 8.8 })]),
+        at: start + 2 * DAY,
+      });
+      const later = await poll(page([makeMovie('2')]), start + 2 * DAY + HOUR);
+      expect(later.left).toEqual(gone.left);
+    });
+
+    it('lists the newest exit first, and a film for three days only', async () => {
+      const history = inMemory();
+      const poll = poller(history);
+      await poll(page([makeMovie('1'), makeMovie('2'), makeMovie('3')], [upcoming('4', 50)]), start);
+      await poll(page([makeMovie('2'), makeMovie('3')], [upcoming('4', 50)]), start + HOUR);
+      const both = await poll(page([makeMovie('3')]), start + 2 * HOUR);
+      expect(both.left?.map((movie) => [movie.id, movie.category])).toEqual([
+        ['2', 'nowplaying'],
+        ['4', 'upcoming'],
+        ['1', 'nowplaying'],
+      ]);
+      const gone = await poll(page([makeMovie('3')]), start + HOUR + 3 * DAY);
+      expect(gone.left?.map((movie) => movie.id)).toEqual(['2', '4']);
+      const none = await poll(page([makeMovie('3')]), start + 2 * HOUR + 3 * DAY);
+      expect(none.left).toBeUndefined();
+    });
+
+    it('drops a film from 最近下映 when it comes back', async () => {
+      const history = inMemory();
+      const poll = poller(history);
+      await poll(page([makeMovie('1'), makeMovie('2')]), start);
+      expect((await poll(page([makeMovie('2')]), start + HOUR)).left?.map((m) => m.id)).toEqual(['1']);
+      const back = await poll(page([makeMovie('1'), makeMovie('2')]), start + 2 * HOUR);
+      expect(back.left).toBeUndefined();
+      expect(back.nowPlaying.map((movie) => movie.id)).toEqual(['1', '2']);
+    });
+
+    it('shows a film that left while the board was not its last look, from how it was first seen', async () => {
+      const history = inMemory();
+      await history.record({ city: 'shanghai', page: page([makeMovie('1'), makeMovie('2')]), at: start });
+      // A restart: the board shows saved data, not film 1.
+      const recorded = await history.record({
+        city: 'shanghai',
+        page: page([makeMovie('2')]),
+        at: start + HOUR,
+        shown: page([]),
+      });
+      expect(recorded.left?.map((movie) => movie.id)).toEqual(['1']);
+    });
+
+    it('keeps 最近下映 across a restart (the cards are stored)', async () => {
+      const dataDir = mkdtempSync(path.join(tmpdir(), 'history-'));
+      try {
+        const first = createHistory({ backend: createSqliteBackend({ dataDir }) });
+        const poll = poller(first);
+        await poll(page([makeMovie('1', { title: '离开的片' }), makeMovie('2')]), start);
+        const before = await poll(page([makeMovie('2')]), start + HOUR);
+        await first.close();
+        const second = createHistory({ backend: createSqliteBackend({ dataDir }) });
+        const after = await second.record({
+          city: 'shanghai',
+          page: page([makeMovie('2')]),
+          at: start + 2 * HOUR,
+        });
+        expect(after.left).toEqual(before.left);
+        expect(after.left?.[0]?.title).toBe('离开的片');
+        await second.close();
+      } finally {
+        rmSync(dataDir, { recursive: true, force: true });
+      }
+    });
+
+    it('holds at most the 60 newest exits, however many films a page drops', async () => {
+      const history = inMemory();
+      const poll = poller(history);
+      const films = Array.from({ length: 200 }, (_, i) => makeMovie(String(1000 + i)));
+      await poll(page(films), start);
+      await poll(page(films.slice(0, 100)), start + HOUR);
+      const dropped = await poll(page([]), start + 2 * HOUR);
+      expect(dropped.left).toHaveLength(60);
+      expect(dropped.left?.every((movie) => movie.trend?.leftAt === start + 2 * HOUR)).toBe(true);
+    });
+  });
 });

@@ -1,9 +1,19 @@
 import 'server-only';
 import { LRUCache } from 'lru-cache';
 import { logEvent } from '@/lib/log';
-import type { FilmHistory, MovieCategory, NowPlayingPage, Trend } from '@/lib/types';
+import { LEFT_MAX, RECENTLY_LEFT_MS } from '@/lib/schema/board';
+import type {
+  BoardLists,
+  FilmHistory,
+  ListingEvent,
+  Movie,
+  MovieCategory,
+  NowPlayingPage,
+  Trend,
+} from '@/lib/types';
 import { computeTrend, DAY, startOfChinaDay, trendWindowStart } from './compute-trend';
 import { diffListing } from './diff-listing';
+import { toCard } from './film-card';
 import type { HistoryBackend, HistoryBatch } from './history-backend';
 import { observeFilm } from './observe-film';
 
@@ -24,11 +34,14 @@ export interface History {
   readonly enabled: boolean;
   /**
    * Records what a poll of `city` saw at `at` (only the instance that polls the city calls this) and
-   * answers the page with each movie's `trend`.
+   * answers the page with each movie's `trend`, and the city's 最近下映 (`left`) when it has any.
+   * `shown`: the board as it is before this poll, whose movies are the last look of those that leave.
    */
-  record(input: { city: string; page: NowPlayingPage; at: number }): Promise<NowPlayingPage>;
+  record(input: { city: string; page: NowPlayingPage; at: number; shown?: BoardLists }): Promise<BoardLists>;
   /** Everything recorded of a film, with its listing in `city`; null when it was never seen. */
   film(input: { id: string; city: string }): Promise<FilmHistory | null>;
+  /** The film as a page last listed it (see `toCard`), for a film no board lists now; null: none kept. */
+  card(id: string): Promise<Movie | null>;
   close(): Promise<void>;
 }
 
@@ -47,6 +60,9 @@ interface CachedTrend {
  */
 export function createHistory({ backend }: { backend: HistoryBackend }): History {
   const trends = new LRUCache<string, CachedTrend>({ max: 20_000 });
+  // A left film's trend is the one it had when it left: it never changes, nor does its key.
+  const leftTrends = new LRUCache<string, Trend>({ max: 5_000 });
+  const cards = new LRUCache<string, Movie>({ max: 5_000 });
   let prunedAt = Date.now();
   const admitted = new Map<string, { day: number; count: number; refused: number }>();
 
@@ -76,9 +92,71 @@ export function createHistory({ backend }: { backend: HistoryBackend }): History
     return trend;
   };
 
+  /** The film as it was when it left: its card, from the list it left, with its trend as it was then. */
+  const leftMovie = async (input: {
+    city: string;
+    id: string;
+    card: Movie;
+    listing: ListingEvent[];
+    cityStartedAt: number;
+  }): Promise<Movie | null> => {
+    const { city, id, listing } = input;
+    const exit = listing.at(-1) as ListingEvent;
+    const movie = { ...input.card, category: listing.at(-2)?.list ?? input.card.category };
+    const key = `${city}:${id}:${exit.at}:${listing.length}`;
+    let trend = leftTrends.get(key);
+    if (!trend) {
+      const state = (await backend.readFilms([id])).get(id);
+      if (!state) return null;
+      const then = exit.at;
+      const points = (await backend.readPoints(id, trendWindowStart(then))).filter(
+        (point) => point.at <= then,
+      );
+      const last = points.at(-1) ?? state.last;
+      ({ trend } = computeTrend({
+        state: { ...state, last },
+        points,
+        listing,
+        cityStartedAt: input.cityStartedAt,
+        movie,
+        now: then,
+      }));
+      leftTrends.set(key, trend);
+    }
+    return { ...movie, trend };
+  };
+
+  /** The films that left `city`'s lists within `RECENTLY_LEFT_MS` of `now`, newest exit first. */
+  const recentlyLeft = async (
+    city: string,
+    listings: Map<string, ListingEvent[]>,
+    cityStartedAt: number,
+    now: number,
+  ): Promise<Movie[]> => {
+    const exits: Array<{ id: string; listing: ListingEvent[]; at: number }> = [];
+    for (const [id, listing] of listings) {
+      const last = listing.at(-1);
+      if (last && last.list === null && now - last.at < RECENTLY_LEFT_MS)
+        exits.push({ id, listing, at: last.at });
+    }
+    if (exits.length === 0) return [];
+    exits.sort((a, b) => b.at - a.at || (a.id < b.id ? -1 : 1));
+    exits.length = Math.min(exits.length, LEFT_MAX);
+    const missing = exits.map(({ id }) => id).filter((id) => !cards.has(id));
+    if (missing.length > 0) for (const [id, card] of await backend.readCards(missing)) cards.set(id, card);
+    const movies = await Promise.all(
+      exits.map(({ id, listing }) => {
+        const card = cards.get(id);
+        // A film that left while no poll saw its last look, before cards were kept, has none to show.
+        return card ? leftMovie({ city, id, card, listing, cityStartedAt }) : null;
+      }),
+    );
+    return movies.filter((movie) => movie !== null);
+  };
+
   return {
     enabled: true,
-    async record({ city, page, at }) {
+    async record({ city, page, at, shown }) {
       const movies = [...page.nowPlaying, ...page.upcoming];
       const [states, stored] = await Promise.all([
         backend.readFilms(movies.map((movie) => movie.id)),
@@ -88,6 +166,7 @@ export function createHistory({ backend }: { backend: HistoryBackend }): History
         films: [],
         points: [],
         listings: [],
+        cards: [],
         cityStarted: stored.startedAt === null ? { city, at } : null,
       };
       const day = startOfChinaDay(at);
@@ -105,6 +184,7 @@ export function createHistory({ backend }: { backend: HistoryBackend }): History
             continue;
           }
           quota.count += 1;
+          batch.cards.push({ id: movie.id, movie: toCard(movie) });
         }
         const { state, point, write } = observeFilm(known, movie, at);
         states.set(movie.id, state);
@@ -126,11 +206,17 @@ export function createHistory({ backend }: { backend: HistoryBackend }): History
         nowPlaying: page.nowPlaying.filter(recordable),
         upcoming: page.upcoming.filter(recordable),
       };
+      const lastLook = new Map(
+        [...(shown?.nowPlaying ?? []), ...(shown?.upcoming ?? [])].map((m) => [m.id, m]),
+      );
       for (const { id, event } of diffListing(current, listed, at)) {
         batch.listings.push({ city, id, event });
         stored.listings.set(id, [...(stored.listings.get(id) ?? []), event]);
+        const look = event.list === null ? lastLook.get(id) : undefined;
+        if (look) batch.cards.push({ id, movie: toCard(look) });
       }
       await backend.write(batch);
+      for (const { id, movie } of batch.cards) cards.set(id, movie);
 
       const cityStartedAt = stored.startedAt ?? at;
       const withTrend = async (movie: NowPlayingPage['nowPlaying'][number]) => {
@@ -140,9 +226,11 @@ export function createHistory({ backend }: { backend: HistoryBackend }): History
         const trend = await trendOf({ city, movie, state, listing, cityStartedAt, now: at });
         return { ...movie, trend };
       };
-      const result: NowPlayingPage = {
+      const left = await recentlyLeft(city, stored.listings, cityStartedAt, at);
+      const result: BoardLists = {
         nowPlaying: await Promise.all(page.nowPlaying.map(withTrend)),
         upcoming: await Promise.all(page.upcoming.map(withTrend)),
+        ...(left.length > 0 && { left }),
       };
       if (at - prunedAt >= PRUNE_EVERY_MS) {
         prunedAt = at;
@@ -158,6 +246,11 @@ export function createHistory({ backend }: { backend: HistoryBackend }): History
       return { id, city, firstSeenAt: state.firstSeenAt, ratedAt: state.ratedAt, points, listing };
     },
 
+    async card(id) {
+      const card = cards.get(id) ?? (await backend.readCards([id])).get(id);
+      return card ?? null;
+    },
+
     close: () => backend.close(),
   };
 }
@@ -168,6 +261,7 @@ export function createNoHistory(): History {
     enabled: false,
     record: async ({ page }) => page,
     film: async () => null,
+    card: async () => null,
     close: async () => {},
   };
 }

@@ -1,7 +1,9 @@
 import 'server-only';
 import Redis from 'ioredis';
 import { logEvent } from '@/lib/log';
+import type { Movie } from '@/lib/types';
 import { createReplyReader } from './create-reply-reader';
+import { decodeCard, encodeCard } from './film-card';
 import type { HistoryBackend, HistoryBatch } from './history-backend';
 import type { FilmState } from './observe-film';
 import * as codec from './redis-history-codec';
@@ -17,7 +19,7 @@ const BEFORE_CANDIDATES = 8;
 /**
  * The history in Redis (any Redis 6+), on a connection of its own, written only by the instance
  * that polls the city, read by all. Keys under `<prefix>history:`: per film a hash (its state), a
- * sorted set of points (score: `at`) and the set of cities that listed it; per city and film a
+ * sorted set of points (score: `at`), its card (JSON) and the set of cities that listed it; per city and film a
  * sorted set of listing events; per city the set of films it listed and its first poll (`SET NX`);
  * one sorted set of films by when they were last seen. A poll's batch is one MULTI/EXEC; a read one
  * pipeline (`readCity`: two). A value we could not have written is skipped and logged once.
@@ -28,6 +30,7 @@ export function createRedisBackend({ url, prefix }: { url: string; prefix: strin
     film: (id: string) => `${base}film:${id}`,
     points: (id: string) => `${base}points:${id}`,
     cities: (id: string) => `${base}cities:${id}`,
+    card: (id: string) => `${base}card:${id}`,
     listing: (city: string, id: string) => `${base}listing:${city}:${id}`,
     films: (city: string) => `${base}films:${city}`,
     started: (city: string) => `${base}started:${city}`,
@@ -91,6 +94,7 @@ export function createRedisBackend({ url, prefix }: { url: string; prefix: strin
       commands.push(['zadd', keys.listing(city, id), event.at, member]);
       commands.push(['sadd', keys.films(city), id], ['sadd', keys.cities(id), city]);
     }
+    for (const { id, movie } of batch.cards) commands.push(['set', keys.card(id), encodeCard(movie)]);
     const started = batch.cityStarted;
     if (started) commands.push(['set', keys.started(started.city), codec.encodeTime(started.at), 'NX']);
     return commands;
@@ -102,7 +106,8 @@ export function createRedisBackend({ url, prefix }: { url: string; prefix: strin
     ids.forEach((id, i) => {
       for (const city of read(keys.cities(id), cities[i] as string[], (list) => list) ?? [])
         commands.push(['del', keys.listing(city, id)], ['srem', keys.films(city), id]);
-      commands.push(['del', keys.film(id), keys.points(id), keys.cities(id)], ['zrem', keys.seen, id]);
+      commands.push(['del', keys.film(id), keys.points(id), keys.cities(id), keys.card(id)]);
+      commands.push(['zrem', keys.seen, id]);
     });
     await transaction(commands);
   };
@@ -162,6 +167,18 @@ export function createRedisBackend({ url, prefix }: { url: string; prefix: strin
       );
       for (const [id, events] of listings) if (events.length === 0) listings.delete(id);
       return { startedAt, listings };
+    },
+    async readCards(ids) {
+      const found = new Map<string, Movie>();
+      if (ids.length === 0) return found;
+      const replies = await pipeline(ids.map((id) => ['get', keys.card(id)]));
+      ids.forEach((id, i) => {
+        const reply = replies[i] as string | null | typeof WRONG_TYPE;
+        if (reply === null) return;
+        const card = read(keys.card(id), reply, decodeCard);
+        if (card) found.set(id, card);
+      });
+      return found;
     },
     async readListing(city, id) {
       const [reply] = await pipeline([listingCommand(city, id)]);

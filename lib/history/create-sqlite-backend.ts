@@ -2,13 +2,16 @@ import 'server-only';
 import { mkdirSync } from 'node:fs';
 import path from 'node:path';
 import Database from 'libsql';
-import type { FilmPoint, ListingEvent } from '@/lib/types';
+import { logEvent } from '@/lib/log';
+import type { FilmPoint, ListingEvent, Movie } from '@/lib/types';
 import { DAY, trendWindowStart } from './compute-trend';
+import { decodeCard, encodeCard } from './film-card';
 import type { HistoryBackend } from './history-backend';
 import type { FilmState } from './observe-film';
+import { BadHistoryEntry } from './redis-history-codec';
 import { KEEP_ALL_MS, KEEP_HOURLY_MS } from './thin-points';
 
-// One row per film (its state), per point, per listing event, per city (its first poll). Ids and
+// One row per film (its state, its card), per point, per listing event, per city (its first poll). Ids and
 // cities are text as the app has them; times are milliseconds since the epoch.
 const SCHEMA = `
 CREATE TABLE IF NOT EXISTS film (
@@ -24,6 +27,7 @@ CREATE TABLE IF NOT EXISTS listing (
 CREATE INDEX IF NOT EXISTS listing_by_film ON listing (id);
 CREATE INDEX IF NOT EXISTS point_by_time ON point (at);
 CREATE TABLE IF NOT EXISTS city (city TEXT PRIMARY KEY, started_at INTEGER NOT NULL) WITHOUT ROWID;
+CREATE TABLE IF NOT EXISTS card (id TEXT PRIMARY KEY, movie TEXT NOT NULL) WITHOUT ROWID;
 `;
 
 interface FilmRow {
@@ -80,6 +84,8 @@ export function createSqliteBackend({ dataDir }: { dataDir: string }): HistoryBa
   const insertPoint = db.prepare('INSERT OR REPLACE INTO point VALUES (?, ?, ?, ?, ?)');
   const insertListing = db.prepare('INSERT OR REPLACE INTO listing VALUES (?, ?, ?, ?)');
   const insertCity = db.prepare('INSERT OR IGNORE INTO city VALUES (?, ?)');
+  const upsertCard = db.prepare('INSERT OR REPLACE INTO card VALUES (?, ?)');
+  const selectCard = db.prepare('SELECT movie FROM card WHERE id = ?');
   const selectFilm = db.prepare('SELECT * FROM film WHERE id = ?');
   const selectCity = db.prepare('SELECT started_at FROM city WHERE city = ?');
   const selectListings = db.prepare('SELECT id, at, list FROM listing WHERE city = ? ORDER BY id, at');
@@ -111,6 +117,7 @@ export function createSqliteBackend({ dataDir }: { dataDir: string }): HistoryBa
   const dropFilms = db.transaction((before: number) => {
     db.prepare('DELETE FROM point WHERE id IN (SELECT id FROM film WHERE last_seen < ?)').run(before);
     db.prepare('DELETE FROM listing WHERE id IN (SELECT id FROM film WHERE last_seen < ?)').run(before);
+    db.prepare('DELETE FROM card WHERE id IN (SELECT id FROM film WHERE last_seen < ?)').run(before);
     db.prepare('DELETE FROM film WHERE last_seen < ?').run(before);
   });
 
@@ -132,6 +139,7 @@ export function createSqliteBackend({ dataDir }: { dataDir: string }): HistoryBa
     for (const { id, point } of batch.points)
       insertPoint.run(id, point.at, point.score, point.votes, point.wish);
     for (const { city, id, event } of batch.listings) insertListing.run(city, id, event.at, event.list);
+    for (const { id, movie } of batch.cards) upsertCard.run(id, encodeCard(movie));
     if (batch.cityStarted) insertCity.run(batch.cityStarted.city, batch.cityStarted.at);
   });
 
@@ -163,6 +171,20 @@ export function createSqliteBackend({ dataDir }: { dataDir: string }): HistoryBa
         listings.set(id, events);
       }
       return { startedAt: row?.started_at ?? null, listings };
+    },
+    async readCards(ids) {
+      const found = new Map<string, Movie>();
+      for (const id of ids) {
+        const row = selectCard.get(id) as { movie: string } | undefined;
+        if (!row) continue;
+        try {
+          found.set(id, decodeCard(row.movie));
+        } catch (error) {
+          if (!(error instanceof BadHistoryEntry)) throw error;
+          logEvent('warn', 'bad-history-entry', { key: `card ${id}`, why: error.message });
+        }
+      }
+      return found;
     },
     async readListing(city, id) {
       return (selectListing.all(city, id) as ListingRow[]).map(({ at, list }) => ({ at, list }));

@@ -1,5 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { FilmPoint, ListingEvent } from '@/lib/types';
+import { makeMovie } from '@/test/make-movie';
 import type { HistoryBackend, HistoryBatch } from './history-backend';
 import type { FilmState } from './observe-film';
 import { thinPoints } from './thin-points';
@@ -26,6 +27,7 @@ const batchOf = (parts: Partial<HistoryBatch>): HistoryBatch => ({
   films: [],
   points: [],
   listings: [],
+  cards: [],
   cityStarted: null,
   ...parts,
 });
@@ -113,6 +115,28 @@ export function describeHistoryBackend(name: string, create: () => Promise<Histo
       expect(await backend.readCity('chengdu')).toEqual({ startedAt: null, listings: new Map() });
     });
 
+    it("keeps each film's last card, without its trend, and nothing for films without one", async () => {
+      const trend = { seenAt: start, base: { at: start, score: 7 } };
+      await backend.write(
+        batchOf({
+          cards: [
+            { id: '1', movie: makeMovie('1', { title: '初见' }) },
+            { id: '2', movie: makeMovie('2') },
+          ],
+        }),
+      );
+      await backend.write(
+        batchOf({ cards: [{ id: '1', movie: makeMovie('1', { title: '下映时', trend }) }] }),
+      );
+      const cards = await backend.readCards(['1', '2', '3']);
+      expect(cards).toEqual(
+        new Map([
+          ['1', makeMovie('1', { title: '下映时' })],
+          ['2', makeMovie('2')],
+        ]),
+      );
+    });
+
     it("keeps a city's first poll, never a later one", async () => {
       await backend.write(batchOf({ cityStarted: { city: 'shanghai', at: start } }));
       await backend.write(batchOf({ cityStarted: { city: 'shanghai', at: start + HOUR } }));
@@ -149,9 +173,11 @@ export function describeHistoryBackend(name: string, create: () => Promise<Histo
             listed('shanghai', GONE, start, 'nowplaying'),
             listed('beijing', GONE, start, 'upcoming'),
           ],
+          cards: [KEPT, GONE].map((id) => ({ id, movie: makeMovie(id) })),
         }),
       );
       await backend.prune({ now, dropBefore });
+      expect([...(await backend.readCards([KEPT, GONE])).keys()]).toEqual([KEPT]);
       const thinned = thinPoints(points, now);
       expect(thinned.length).toBeLessThan(points.length / 2);
       expect(await backend.readPoints(KEPT, 0)).toEqual(thinned);

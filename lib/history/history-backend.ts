@@ -1,4 +1,4 @@
-import type { FilmPoint, ListingEvent } from '@/lib/types';
+import type { FilmPoint, ListingEvent, Movie } from '@/lib/types';
 import type { FilmState } from './observe-film';
 
 /** What one poll adds to the history, written together. */
@@ -6,6 +6,8 @@ export interface HistoryBatch {
   films: Array<{ id: string; state: FilmState }>;
   points: Array<{ id: string; point: FilmPoint }>;
   listings: Array<{ city: string; id: string; event: ListingEvent }>;
+  /** Films' cards (see `toCard`) to keep, replacing the ones kept. */
+  cards: Array<{ id: string; movie: Movie }>;
   /** The city's first recorded poll, to be kept (a later one never replaces it). */
   cityStarted: { city: string; at: number } | null;
 }
@@ -19,6 +21,8 @@ export interface HistoryBackend {
   readFilms(ids: readonly string[]): Promise<Map<string, FilmState>>;
   /** When the city's history started (null: never recorded), and its listing events by film, oldest first. */
   readCity(city: string): Promise<{ startedAt: number | null; listings: Map<string, ListingEvent[]> }>;
+  /** The cards kept of the films among `ids` (a bad one is left out). */
+  readCards(ids: readonly string[]): Promise<Map<string, Movie>>;
   /** One film's listing events in one city, oldest first. */
   readListing(city: string, id: string): Promise<ListingEvent[]>;
   /** A film's points from `since` on, oldest first, preceded by the last one before `since`. */
@@ -30,7 +34,7 @@ export interface HistoryBackend {
    */
   readTrendPoints?(id: string, now: number): Promise<FilmPoint[]>;
   write(batch: HistoryBatch): Promise<void>;
-  /** Thins every film's points (`thinPoints`) and drops films unseen since `dropBefore`, listings included. */
+  /** Thins every film's points (`thinPoints`) and drops films unseen since `dropBefore`, listings and cards included. */
   prune(input: { now: number; dropBefore: number }): Promise<void>;
   close(): Promise<void>;
 }

@@ -1,6 +1,7 @@
 import * as z from 'zod/mini';
 import { LIMITS } from './limits';
-import { movieIdsSchema, moviesSchema } from './movie';
+import { movieIdsSchema, movieSchema, moviesSchema } from './movie';
+import type { NowPlayingPage } from './now-playing-page';
 
 // No `server-only`: the browser parses events with these schemas too. Field order is the JSON's
 // order (see movie.ts).
@@ -17,6 +18,14 @@ export const versionSchema = z.int().check(z.positive());
 export const boardSourceSchema = z.enum(['douban', 'saved', 'none']);
 export type BoardSource = z.infer<typeof boardSourceSchema>;
 
+/** How long a movie that left the city's lists stays on its board, in 最近下映. */
+export const RECENTLY_LEFT_MS = 3 * 86_400_000;
+/** The most movies 最近下映 holds (the newest exits): a page that drops its films cannot swell it. */
+export const LEFT_MAX = 60;
+
+/** 最近下映, newest exit first: each movie as it was last listed, with `trend.leftAt`. */
+export const leftMoviesSchema = z.array(movieSchema).check(z.maxLength(LEFT_MAX));
+
 /** GET /api/movies and the `snapshot` SSE event. */
 export const boardSnapshotSchema = z.object({
   city: citySlugSchema,
@@ -28,8 +37,17 @@ export const boardSnapshotSchema = z.object({
   source: boardSourceSchema,
   nowPlaying: moviesSchema,
   upcoming: moviesSchema,
+  /**
+   * 最近下映: the movies that left both lists within `RECENTLY_LEFT_MS`, newest exit first, each as it
+   * was last listed, its `trend` as it was then with `leftAt`. Left out when there are none (saved
+   * boards and HISTORY=off never have any).
+   */
+  left: z.optional(leftMoviesSchema),
 });
 export type BoardSnapshot = z.infer<typeof boardSnapshotSchema>;
+
+/** What a board lists: Douban's two lists and, from the history, 最近下映. */
+export type BoardLists = NowPlayingPage & { left?: BoardSnapshot['left'] };
 
 /** The ids of each list, in Douban's order. */
 export const boardOrderSchema = z.object({ nowPlaying: movieIdsSchema, upcoming: movieIdsSchema });
@@ -49,6 +67,8 @@ export const boardUpdateSchema = z.object({
    * in Douban's order. Without it, updated movies keep their place and added ones lead their list.
    */
   order: z.optional(boardOrderSchema),
+  /** Only when 最近下映 changed: all of it, as in the snapshot (`[]` when it emptied). */
+  left: z.optional(leftMoviesSchema),
 });
 export type BoardUpdate = z.infer<typeof boardUpdateSchema>;
 

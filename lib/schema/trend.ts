@@ -29,6 +29,8 @@ export const trendSchema = z.object({
   playingAt: z.optional(time),
   /** Whether it came to 正在上映 from this city's 即将上映 (今日上映 when `playingAt` is today). */
   fromUpcoming: z.optional(z.boolean()),
+  /** When it left all of this city's lists: only on the movies of a board's 最近下映 (`left`). */
+  leftAt: z.optional(time),
   /** Its values 24 hours ago, or when we first saw it if that is later: the base of ▲▼ and +N. */
   base: z.object({
     at: time,

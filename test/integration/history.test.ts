@@ -123,7 +123,31 @@ describe('the history of a film', () => {
     expect(city.status).toBe(400);
   });
 
-  it('survives a restart: the embedded store keeps it on disk', async () => {
+  let left: Movie | undefined;
+  it('keeps a film that left in 最近下映, as it was last listed, with the day it left', async () => {
+    const client = connect();
+    const { nowPlaying } = await liveSnapshot(client);
+    const leaving = nowPlaying[1] as Movie;
+    fake.removeMovie({ city: CITY, id: leaving.id });
+    let update: BoardUpdate;
+    do update = (await client.next('update')).data as BoardUpdate;
+    while (!update.removed.includes(leaving.id));
+    expect(update.left).toHaveLength(1);
+    left = update.left?.[0];
+    const { trend: _, ...look } = leaving;
+    expect(left).toMatchObject(look);
+    expect(left?.trend).toMatchObject({
+      seenAt: leaving.trend?.seenAt,
+      leftAt: Date.parse(update.fetchedAt),
+    });
+    // Its page still has its title and poster, which only the board had before.
+    const page = await fetch(`${app?.url}/movies/${leaving.id}?city=${CITY}`);
+    const html = await page.text();
+    expect(html).toContain(`<h1 class="film-title">${leaving.title}</h1>`);
+    expect(html).toContain(encodeURIComponent(leaving.posterUrl as string));
+  });
+
+  it('survives a restart: the embedded store keeps it on disk, 最近下映 included', async () => {
     const before = (await historyOf(FIRST_ID)).body as FilmHistory;
     await app?.stop();
     app = await startApp({ port: PORTS.app, env: env() });
@@ -131,6 +155,8 @@ describe('the history of a film', () => {
     expect(after.status).toBe(200);
     expect((after.body as FilmHistory).points).toEqual(before.points);
     expect((after.body as FilmHistory).firstSeenAt).toBe(before.firstSeenAt);
+    const board = await liveSnapshot(connect());
+    expect(board.left).toEqual([left]);
   });
 });
 
@@ -179,5 +205,21 @@ describe('the history of a cluster (two instances on a private redis-server)', (
     // One point for the change, not one per instance; one entry into the city's list.
     expect(fromA.points.filter((point) => point.score === 4.4)).toHaveLength(1);
     expect(fromA.listing).toHaveLength(1);
+
+    // A film that leaves is in 最近下映 on both instances, as it was last listed (its card, in Redis).
+    fake.removeMovie({ city, id: FIRST_ID });
+    const left = await Promise.all(watchers.map((client) => nextLeft(client)));
+    expect(left[0]?.map((movie) => movie.id)).toEqual([FIRST_ID]);
+    expect(JSON.stringify(left[0])).toBe(JSON.stringify(left[1]));
+    const stored = await redis.call('GET', `history-test:history:card:${FIRST_ID}`);
+    expect(JSON.parse(stored as string)).toMatchObject({ id: FIRST_ID, score: 4.4 });
   });
 });
+
+/** The next update that carries 最近下映. */
+async function nextLeft(client: SseClient): Promise<Movie[]> {
+  for (;;) {
+    const update = (await client.next('update')).data as BoardUpdate;
+    if (update.left) return update.left;
+  }
+}

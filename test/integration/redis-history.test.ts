@@ -95,6 +95,7 @@ describe('createRedisBackend with garbage in Redis', () => {
       ],
       points: [],
       listings: [],
+      cards: [],
       cityStarted: null,
     });
     await redis.call('HSET', `${prefix}history:film:1`, 'lastSeenAt', '"yesterday"');
@@ -110,6 +111,7 @@ describe('createRedisBackend with garbage in Redis', () => {
       ],
       points: [],
       listings: [],
+      cards: [],
       cityStarted: null,
     });
     expect(Object.fromEntries(await backend.readFilms(['1', '2', '3']))).toEqual({
@@ -128,6 +130,7 @@ describe('createRedisBackend with garbage in Redis', () => {
       films: [],
       points: good.map((p) => ({ id: '1', point: p })),
       listings: [],
+      cards: [],
       cityStarted: null,
     });
     const garbage: Array<[number, string]> = [
@@ -162,6 +165,7 @@ describe('createRedisBackend with garbage in Redis', () => {
       ],
       points: [],
       listings: [],
+      cards: [],
       cityStarted: null,
     });
     await backend.prune({ now: start + 60 * 24 * HOUR, dropBefore: 0 });
@@ -177,6 +181,7 @@ describe('createRedisBackend with garbage in Redis', () => {
       films: [],
       points: [],
       listings: [{ city: 'shanghai', id: '1', event: { at: start, list: 'nowplaying' } }],
+      cards: [],
       cityStarted: null,
     });
     await redis.call(
@@ -198,6 +203,26 @@ describe('createRedisBackend with garbage in Redis', () => {
     expect(warnings()).toHaveLength(5);
   });
 
+  it('skips cards that are not movies it writes', async () => {
+    const prefix = nextPrefix();
+    const backend = connect(prefix);
+    await backend.write({
+      films: [],
+      points: [],
+      listings: [],
+      cards: [{ id: '1', movie: makeMovie('1') }],
+      cityStarted: null,
+    });
+    await redis.call('SET', `${prefix}history:card:2`, '{"id":"2","title":""}');
+    await redis.call('SET', `${prefix}history:card:3`, 'not JSON');
+    await redis.call('HSET', `${prefix}history:card:4`, 'id', '4');
+    const warnings = spyOnWarnings();
+    expect(await backend.readCards(['1', '2', '3', '4', '5'])).toEqual(new Map([['1', makeMovie('1')]]));
+    expect(warnings().map(({ key }) => key)).toEqual(
+      ['2', '3', '4'].map((id) => `${prefix}history:card:${id}`),
+    );
+  });
+
   it('writes a batch whole over a key of ours that holds another type', async () => {
     const prefix = nextPrefix();
     const backend = connect(prefix);
@@ -209,6 +234,7 @@ describe('createRedisBackend with garbage in Redis', () => {
       films: [],
       points: [{ id: '1', point: point(start, 1) }],
       listings: [{ city: 'shanghai', id: '1', event: { at: start, list: 'nowplaying' } }],
+      cards: [],
       cityStarted: { city: 'shanghai', at: start },
     });
     expect(await backend.readPoints('1', 0)).toEqual([point(start, 1)]);
@@ -226,6 +252,7 @@ describe('createRedisBackend while Redis is away', () => {
       films: [],
       points: [{ id: '1', point: point(start, 1) }],
       listings: [],
+      cards: [],
       cityStarted: null,
     });
     await redis.stop();
@@ -237,6 +264,7 @@ describe('createRedisBackend while Redis is away', () => {
           films: [],
           points: [{ id: '1', point: point(start + 1, 2) }],
           listings: [],
+          cards: [],
           cityStarted: null,
         }),
       ).rejects.toThrow();

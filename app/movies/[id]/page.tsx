@@ -31,7 +31,9 @@ export default async function Page(props: Props) {
   if (page.kind !== 'film') return <FilmMissing reason={page.kind} id={input.id} city={page.city} />;
 
   const { city, film, movie } = page;
-  const title = movie?.title ?? `豆瓣电影 ${film.id}`;
+  // Title, poster and facts: as the board lists the film, else as a page last listed it.
+  const look = movie ?? page.card;
+  const title = look?.title ?? `豆瓣电影 ${film.id}`;
   return (
     <main className="page film-page">
       <nav className="film-nav">
@@ -41,10 +43,10 @@ export default async function Page(props: Props) {
       </nav>
       <header className="film-head">
         <div className="film-poster poster">
-          {movie?.posterUrl ? (
+          {look?.posterUrl ? (
             // biome-ignore lint/performance/noImgElement: posters come through our own /api/poster proxy, as on the cards.
             <img
-              src={`/api/poster?url=${encodeURIComponent(movie.posterUrl)}`}
+              src={`/api/poster?url=${encodeURIComponent(look.posterUrl)}`}
               alt={title}
               width={270}
               height={383}
@@ -55,16 +57,14 @@ export default async function Page(props: Props) {
         </div>
         <div>
           <h1 className="film-title">{title}</h1>
-          {movie && (
+          {look && (
             <p className="film-facts">
-              {[movie.year, movie.regions.join(' / '), movie.directors.join(' / ')]
-                .filter(Boolean)
-                .join(' · ')}
+              {[look.year, look.regions.join(' / '), look.directors.join(' / ')].filter(Boolean).join(' · ')}
             </p>
           )}
           <p>
             <a
-              href={movie?.url ?? `https://movie.douban.com/subject/${film.id}/`}
+              href={look?.url ?? `https://movie.douban.com/subject/${film.id}/`}
               target="_blank"
               rel="noopener noreferrer"
             >
