@@ -49,12 +49,16 @@ function readOptions() {
 /** The build measured, and how it relates to the checkout: a stale build would measure old code. */
 function describeBuild(distDir: string): string[] {
   const git = (...args: string[]) => execFileSync('git', args, { cwd: ROOT, encoding: 'utf8' }).trim();
-  const head = git('log', '-1', '--format=%H %cI %s');
+  const head = git('log', '-1', '--format=%H %cI');
+  // The last commit that changed more than this bench (package.json holds its script): what a
+  // before/after compares.
+  const app = git('log', '-1', '--format=%h %s', '--', '.', ':(exclude)bench');
   const dirty = git('status', '--porcelain', '--untracked-files=no');
   const built = statSync(path.join(distDir, 'BUILD_ID')).mtime;
   const committed = new Date(git('log', '-1', '--format=%cI'));
   return [
     `Checkout: ${head}${dirty ? ' (with uncommitted changes to tracked files)' : ''}`,
+    `Last commit outside bench/: ${app.length > 100 ? `${app.slice(0, 99)}…` : app}`,
     `Build: ${path.relative(ROOT, distDir) || distDir}, written ${built.toISOString()}` +
       (built < committed ? ' — OLDER THAN THE LAST COMMIT: rebuild (--build) before comparing' : ''),
   ];

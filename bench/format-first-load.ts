@@ -30,7 +30,7 @@ export function formatWeights(pages: PageWeight[]): string[] {
     "The script chunks each page's server-rendered HTML references (`<script src>`, and any chunk the RSC",
     'payload names), read from the build. KB = 1,024 bytes. gzip-9: node:zlib gzip level 9 of the built',
     'file. served: the bytes `npm start` sends to a browser that accepts what Chromium accepts',
-    `(${encodings(chunks)}).`,
+    `(it sent: ${encodings(chunks)}).`,
     '',
     row(['page', 'files', 'raw KB', 'gzip-9 KB', 'served KB']),
     rule(5),
