@@ -57,6 +57,15 @@ test.describe('without JavaScript', () => {
     expect(response?.status()).toBe(200);
     await expect(page).toHaveURL(/\/\?city=shanghai&region=cn$/);
     await expect(page.getByTestId('movie-card')).toHaveCount(45);
+
+    // One redirect, to the URL the board writes; a city's Chinese name keeps the view too.
+    const bad = await page.request.get('/?city=shanghai&q=&min=abc&region=cn', { maxRedirects: 0 });
+    expect(bad.status()).toBe(307);
+    expect(bad.headers().location).toBe('/?city=shanghai&region=cn');
+    const named = await page.request.get(`/?city=${encodeURIComponent('上饶')}&region=cn`, {
+      maxRedirects: 0,
+    });
+    expect(named.headers().location).toBe('/?city=shangrao&region=cn');
   });
 
   test('the marks filter cannot apply on the server, and the page says so', async ({ page }) => {
