@@ -2,6 +2,7 @@ import type { Metadata } from 'next';
 import { redirect } from 'next/navigation';
 import { SWRConfig } from 'swr';
 import { boardKey } from '@/components/board-key';
+import { boardViewHref, isCanonicalView, parseBoardView } from '@/components/board-view';
 import { CityPicker } from '@/components/CityPicker';
 import { LiveBoard } from '@/components/LiveBoard';
 import { UnknownCity } from '@/components/UnknownCity';
@@ -37,14 +38,20 @@ export async function generateMetadata(props: Props): Promise<Metadata> {
 
 export default async function Page(props: Props) {
   const input = await readCityParam(props);
+  const searchParams = await props.searchParams;
+  const view = parseBoardView(searchParams);
   const cities = listCities();
   const city = findCity(input);
   if (!city) {
     // The no-JavaScript city form submits what was typed, often a Chinese name.
     const named = cities.find((candidate) => candidate.name === input);
-    if (named) redirect(`/?city=${named.slug}`);
+    if (named) redirect(boardViewHref({ city: named.slug, view }));
     return <UnknownCity input={input} cities={cities} fallback={parseCity(env.defaultCity)} />;
   }
+
+  // The no-JavaScript filter form submits every field, defaults and bad values too: one redirect to
+  // the short URL the board writes itself, so every view has one address.
+  if (!isCanonicalView(searchParams)) redirect(boardViewHref({ city: city.slug, view }));
 
   const snapshot = await readBoard({ city: city.slug, boards: getServices().boards });
   return (
@@ -59,7 +66,7 @@ export default async function Page(props: Props) {
         <CityPicker cities={cities} current={city} />
       </header>
       <SWRConfig value={{ fallback: { [boardKey(city.slug)]: snapshot } }}>
-        <LiveBoard city={city} />
+        <LiveBoard city={city} initialView={view} />
       </SWRConfig>
       <footer className="footer">
         数据来自<a href="https://movie.douban.com/cinema/nowplaying/">豆瓣电影</a>，海报经本站转发。

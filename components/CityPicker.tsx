@@ -3,12 +3,14 @@
 import { useRouter } from 'next/navigation';
 import { type KeyboardEvent, useEffect, useId, useMemo, useState, useTransition } from 'react';
 import type { City } from '@/lib/types';
+import { boardViewHref, parseBoardView } from './board-view';
 import { findCities } from './find-cities';
 
 /**
  * A searchable city combobox (Chinese name or pinyin), hot cities first. Choosing a city navigates
- * to `/?city=<slug>`, which renders that board and moves the subscription. Without JavaScript it is a
- * plain GET form. https://www.w3.org/WAI/ARIA/apg/patterns/combobox/
+ * to `/?city=<slug>` with the board's view (sort, filters), which renders that board and moves the
+ * subscription. Without JavaScript it is a plain GET form (the city alone).
+ * https://www.w3.org/WAI/ARIA/apg/patterns/combobox/
  */
 export function CityPicker({ cities, current }: { cities: City[]; current: City | null }) {
   const router = useRouter();
@@ -33,7 +35,9 @@ export function CityPicker({ cities, current }: { cities: City[]; current: City 
   const choose = (city: City) => {
     close();
     if (city.slug === current?.slug) return;
-    startTransition(() => router.push(`/?city=${encodeURIComponent(city.slug)}`));
+    // The board's sort and filters travel to the next city.
+    const view = parseBoardView(new URLSearchParams(window.location.search));
+    startTransition(() => router.push(boardViewHref({ city: city.slug, view })));
   };
   const move = (to: number) => {
     setOpen(true);

@@ -3,14 +3,19 @@
 import { useCallback, useMemo, useState } from 'react';
 import useSWR from 'swr';
 import type { BoardSnapshot, BoardUpdate, City } from '@/lib/types';
-import { arrangeMovies, isSortOffered, type SortKey } from './arrange-movies';
+import { arrangeMovies, resolveSort } from './arrange-movies';
 import { type BoardTab, BoardTabs, panelId, TABS, tabId } from './BoardTabs';
 import { boardKey } from './board-key';
+import { type BoardView, DEFAULT_BOARD_VIEW, isSameView } from './board-view';
+import { createMovieFilter } from './create-movie-filter';
 import { MovieGrid } from './MovieGrid';
+import { type MarkedFilms, NO_MARKED_FILMS } from './marked-films';
 import { SortFilterBar } from './SortFilterBar';
 import { StatusLine } from './StatusLine';
 import { useBoardStream } from './use-board-stream';
+import { useBoardView } from './use-board-view';
 import { useChangeCues } from './use-change-cues';
+import { useHydrated } from './use-hydrated';
 import { useNow } from './use-now';
 
 const LISTS: Record<BoardTab, 'nowPlaying' | 'upcoming' | 'left'> = {
@@ -22,13 +27,22 @@ const LISTS: Record<BoardTab, 'nowPlaying' | 'upcoming' | 'left'> = {
 /**
  * The live board of one city. Its data is the SWR key the server page seeded with the snapshot it
  * rendered; from then on the stream is the only source (no fetcher: a refetch could race the
- * updates), and its events are applied to that key.
+ * updates), and its events are applied to that key. What it shows (tab, sort, filters) is the URL's
+ * view, rendered by the server as `initialView`; `mine` is the viewer's marks from this browser.
  */
-export function LiveBoard({ city }: { city: City }) {
+export function LiveBoard({
+  city,
+  initialView,
+  mine = NO_MARKED_FILMS,
+}: {
+  city: City;
+  initialView: BoardView;
+  mine?: MarkedFilms;
+}) {
   const { data: board } = useSWR<BoardSnapshot>(boardKey(city.slug), null);
-  const [chosenTab, setTab] = useState<BoardTab>('nowplaying');
-  const [sort, setSort] = useState<SortKey>('default');
-  const [query, setQuery] = useState('');
+  const [view, changeView] = useBoardView({ city: city.slug, initial: initialView });
+  // The server cannot know the viewer's marks: until the page runs, the `mine` filter is not applied.
+  const marks = useHydrated() ? mine : null;
   const [lastChange, setLastChange] = useState<{ city: string; at: string } | null>(null);
   const { cueStore, leavingStore, noteUpdate, clearCues } = useChangeCues();
 
@@ -43,11 +57,13 @@ export function LiveBoard({ city }: { city: City }) {
 
   const now = useNow();
   // 最近下映 chosen, then emptied (its last film came back, or three days passed): 正在上映.
-  const tab = chosenTab === 'left' && !board?.left?.length ? 'nowplaying' : chosenTab;
+  const tab = view.tab === 'left' && !board?.left?.length ? 'nowplaying' : view.tab;
   const movies = board?.[LISTS[tab]] ?? [];
   const trends = movies.some((movie) => movie.trend);
   // A trend sort chosen on a board that then lost its trends (or on the other tab) shows Douban's order.
-  const shownSort = isSortOffered({ key: sort, category: tab, trends }) ? sort : 'default';
+  const shownSort = resolveSort({ key: view.sort, category: tab, trends });
+  // Douban's release dates have no year: the board's fetch dates them.
+  const today = board?.fetchedAt ? Date.parse(board.fetchedAt) : now;
   const rows = useMemo(() => {
     const leaving = [...leavingStore.values()].map((entry) => entry.value);
     return arrangeMovies({
@@ -55,9 +71,10 @@ export function LiveBoard({ city }: { city: City }) {
       // A removed film fades out of its list (and shows in 最近下映 when the history keeps it).
       leaving: leaving.filter((gone) => gone.movie.category === tab),
       sort: shownSort,
-      query,
+      filter: createMovieFilter({ view, marks }),
+      today,
     });
-  }, [movies, leavingStore, tab, shownSort, query]);
+  }, [movies, leavingStore, tab, shownSort, view, marks, today]);
   const cueOf = useCallback((id: string) => cueStore.get(id)?.value, [cueStore]);
 
   if (!board) return <p className="empty">正在载入 {city.name} 的影讯…</p>;
@@ -76,14 +93,15 @@ export function LiveBoard({ city }: { city: City }) {
         lastChangeAt={lastChange?.city === city.slug ? lastChange.at : null}
       />
       <div className="toolbar">
-        <BoardTabs active={tab} counts={counts} onSelect={setTab} />
+        <BoardTabs active={tab} counts={counts} onSelect={(next) => changeView({ ...view, tab: next })} />
         <SortFilterBar
-          category={tab}
-          trends={trends}
+          city={city.slug}
+          view={view}
+          tab={tab}
           sort={shownSort}
-          query={query}
-          onSort={setSort}
-          onQuery={setQuery}
+          trends={trends}
+          scripted={marks !== null}
+          onChange={changeView}
         />
       </div>
       {TABS.filter(({ id }) => counts[id] > 0 || id !== 'left').map(({ id }) => (
@@ -99,14 +117,19 @@ export function LiveBoard({ city }: { city: City }) {
             (rows.length > 0 ? (
               <MovieGrid rows={rows} city={city.slug} now={now} cueOf={cueOf} />
             ) : (
-              <p className="empty">
-                {query.trim() ? `没有符合“${query.trim()}”的影片。` : emptyText(board, id)}
-              </p>
+              <p className="empty">{movies.length > 0 ? filteredOutText(view) : emptyText(board, id)}</p>
             ))}
         </div>
       ))}
     </section>
   );
+}
+
+/** Every film of the tab filtered out: by the text alone, say which. */
+function filteredOutText(view: BoardView): string {
+  const query = view.q.trim();
+  const textOnly = isSameView(view, { ...DEFAULT_BOARD_VIEW, tab: view.tab, sort: view.sort, q: view.q });
+  return query && textOnly ? `没有符合“${query}”的影片。` : '没有符合筛选条件的影片。';
 }
 
 function emptyText(board: BoardSnapshot, category: BoardTab): string {

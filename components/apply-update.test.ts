@@ -6,6 +6,8 @@ import { makeMovie } from '@/test/make-movie';
 import { makeRandomBoards } from '@/test/make-random-boards';
 import { applyUpdate } from './apply-update';
 import { arrangeMovies } from './arrange-movies';
+import { DEFAULT_BOARD_VIEW } from './board-view';
+import { createMovieFilter } from './create-movie-filter';
 import { describeChanges } from './describe-changes';
 
 const movie = makeMovie;
@@ -94,21 +96,22 @@ describe('arrangeMovies', () => {
 
   it('sorts by score with unrated movies last, by votes, or by title', () => {
     const ids = (sort: 'score' | 'votes' | 'title') =>
-      arrangeMovies({ movies, leaving: [], sort, query: '' }).map((row) => row.movie.id);
+      arrangeMovies({ movies, leaving: [], sort, today: 0 }).map((row) => row.movie.id);
     expect(ids('score')).toEqual(['1', '3', '2']);
     expect(ids('votes')).toEqual(['3', '1', '2']);
     expect(ids('title')).toEqual(['3', '1', '2']);
   });
 
   it('filters by title, director or actor, and keeps a leaving movie at its old place', () => {
+    const filter = createMovieFilter({ view: { ...DEFAULT_BOARD_VIEW, q: '邵艺辉' }, marks: null });
     expect(
-      arrangeMovies({ movies, leaving: [], sort: 'default', query: '邵艺辉' }).map((r) => r.movie.id),
+      arrangeMovies({ movies, leaving: [], sort: 'default', filter, today: 0 }).map((r) => r.movie.id),
     ).toEqual(['1']);
     const rows = arrangeMovies({
       movies,
       leaving: [{ movie: movie('7'), index: 1 }],
       sort: 'default',
-      query: '',
+      today: 0,
     });
     expect(rows.map((r) => [r.movie.id, r.leaving])).toEqual([
       ['1', false],

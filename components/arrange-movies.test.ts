@@ -1,7 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import type { Movie } from '@/lib/types';
 import { makeMovie } from '@/test/make-movie';
-import { arrangeMovies, isSortOffered } from './arrange-movies';
+import { arrangeMovies, isSortOffered, resolveSort, type SortKey } from './arrange-movies';
+import { DEFAULT_BOARD_VIEW } from './board-view';
+import { createMovieFilter } from './create-movie-filter';
 
 const AT = Date.UTC(2026, 10, 28);
 
@@ -23,8 +25,8 @@ function moved(
   });
 }
 
-const order = (movies: Movie[], sort: 'growth' | 'move') =>
-  arrangeMovies({ movies, leaving: [], sort, query: '' }).map((row) => row.movie.id);
+const order = (movies: Movie[], sort: SortKey) =>
+  arrangeMovies({ movies, leaving: [], sort, today: AT }).map((row) => row.movie.id);
 
 describe('arrangeMovies, by trend', () => {
   it('puts the biggest vote growth since the base first, movies without a trend last', () => {
@@ -74,6 +76,55 @@ describe('arrangeMovies, by trend', () => {
   });
 });
 
+const upcoming = (id: string, { wish, releaseDate }: { wish: number | null; releaseDate: string | null }) =>
+  makeMovie(id, { category: 'upcoming', score: null, votes: null, stars: null, wish, releaseDate });
+
+describe('arrangeMovies, upcoming movies', () => {
+  const movies = [
+    upcoming('jan', { wish: 50, releaseDate: '01月03日上映' }),
+    upcoming('dec-13', { wish: null, releaseDate: '12月13日上映' }),
+    upcoming('unknown', { wish: 9_000, releaseDate: '待定' }),
+    upcoming('dec-06', { wish: 286_370, releaseDate: '12月06日上映' }),
+    upcoming('none', { wish: 6_847, releaseDate: null }),
+  ];
+  // The board's fetch time: 2026-11-28, a month before; a December page would read January as next year.
+
+  it('sorts by 想看, unknown counts last', () => {
+    expect(order(movies, 'wish')).toEqual(['dec-06', 'unknown', 'none', 'jan', 'dec-13']);
+  });
+
+  it('sorts by release date, the soonest first, next January after December, unknown dates last', () => {
+    expect(order(movies, 'release')).toEqual(['dec-06', 'dec-13', 'jan', 'unknown', 'none']);
+  });
+
+  it('counts 想看 as votes for upcoming movies', () => {
+    expect(order(movies, 'votes')).toEqual(order(movies, 'wish'));
+  });
+});
+
+describe('arrangeMovies with a filter', () => {
+  it('keeps what the filter keeps, in the sort asked for, leaving movies included', () => {
+    const movies = [
+      makeMovie('cn-low', { score: 6, regions: ['中国大陆'] }),
+      makeMovie('us', { score: 9, regions: ['美国'] }),
+      makeMovie('cn-high', { score: 8.5, regions: ['中国香港'] }),
+    ];
+    const filter = createMovieFilter({ view: { ...DEFAULT_BOARD_VIEW, region: 'cn', min: 6 }, marks: null });
+    const rows = arrangeMovies({
+      movies,
+      leaving: [{ movie: makeMovie('cn-gone', { score: 7, regions: ['中国台湾'] }), index: 0 }],
+      sort: 'score',
+      filter,
+      today: AT,
+    });
+    expect(rows.map((row) => [row.movie.id, row.leaving])).toEqual([
+      ['cn-high', false],
+      ['cn-gone', true],
+      ['cn-low', false],
+    ]);
+  });
+});
+
 describe('isSortOffered', () => {
   it('offers the trend sorts only on a board with trends, and no score move for upcoming movies', () => {
     expect(isSortOffered({ key: 'growth', category: 'nowplaying', trends: false })).toBe(false);
@@ -81,5 +132,26 @@ describe('isSortOffered', () => {
     expect(isSortOffered({ key: 'move', category: 'nowplaying', trends: true })).toBe(true);
     expect(isSortOffered({ key: 'move', category: 'upcoming', trends: true })).toBe(false);
     expect(isSortOffered({ key: 'score', category: 'upcoming', trends: false })).toBe(true);
+  });
+
+  it('offers 想看 and the release date for upcoming movies, votes for the others', () => {
+    expect(isSortOffered({ key: 'wish', category: 'upcoming', trends: false })).toBe(true);
+    expect(isSortOffered({ key: 'release', category: 'upcoming', trends: false })).toBe(true);
+    expect(isSortOffered({ key: 'votes', category: 'upcoming', trends: false })).toBe(false);
+    for (const category of ['nowplaying', 'left'] as const) {
+      expect(isSortOffered({ key: 'wish', category, trends: true })).toBe(false);
+      expect(isSortOffered({ key: 'release', category, trends: true })).toBe(false);
+      expect(isSortOffered({ key: 'votes', category, trends: true })).toBe(true);
+    }
+  });
+});
+
+describe('resolveSort', () => {
+  it('shows the chosen sort where offered, votes and 想看 for each other, else Douban order', () => {
+    expect(resolveSort({ key: 'score', category: 'nowplaying', trends: false })).toBe('score');
+    expect(resolveSort({ key: 'votes', category: 'upcoming', trends: false })).toBe('wish');
+    expect(resolveSort({ key: 'wish', category: 'nowplaying', trends: false })).toBe('votes');
+    expect(resolveSort({ key: 'release', category: 'left', trends: true })).toBe('default');
+    expect(resolveSort({ key: 'growth', category: 'nowplaying', trends: false })).toBe('default');
   });
 });
