@@ -6,12 +6,16 @@ import type { BoardSnapshot, BoardUpdate, City } from '@/lib/types';
 import { arrangeMovies, isSortOffered, type SortKey } from './arrange-movies';
 import { type BoardTab, BoardTabs, panelId, TABS, tabId } from './BoardTabs';
 import { boardKey } from './board-key';
+import { detectBoardFollowEvents } from './detect-follow-events';
+import { FollowNotices } from './FollowNotices';
 import { MovieGrid } from './MovieGrid';
 import { SortFilterBar } from './SortFilterBar';
 import { StatusLine } from './StatusLine';
+import { tellFollowed } from './tell-followed';
 import { useBoardStream } from './use-board-stream';
 import { useChangeCues } from './use-change-cues';
 import { useNow } from './use-now';
+import { filmMarksStore } from './viewer-stores';
 
 const LISTS: Record<BoardTab, 'nowPlaying' | 'upcoming' | 'left'> = {
   nowplaying: 'nowPlaying',
@@ -36,8 +40,10 @@ export function LiveBoard({ city }: { city: City }) {
     (before: BoardSnapshot, update: BoardUpdate) => {
       noteUpdate(before, update);
       setLastChange({ city: update.city, at: update.fetchedAt });
+      const marks = filmMarksStore.read();
+      tellFollowed(detectBoardFollowEvents({ board: before, update, marks, cityName: city.name }));
     },
-    [noteUpdate],
+    [noteUpdate, city.name],
   );
   const { connection, status } = useBoardStream({ city: city.slug, board, onUpdate, onReset: clearCues });
 
@@ -75,6 +81,7 @@ export function LiveBoard({ city }: { city: City }) {
         status={status}
         lastChangeAt={lastChange?.city === city.slug ? lastChange.at : null}
       />
+      <FollowNotices />
       <div className="toolbar">
         <BoardTabs active={tab} counts={counts} onSelect={setTab} />
         <SortFilterBar
