@@ -9,12 +9,14 @@ import { boardKey } from './board-key';
 import { detectBoardFollowEvents } from './detect-follow-events';
 import { FollowNotices } from './FollowNotices';
 import { MovieGrid } from './MovieGrid';
+import { SinceLastVisit } from './SinceLastVisit';
 import { SortFilterBar } from './SortFilterBar';
 import { StatusLine } from './StatusLine';
 import { tellFollowed } from './tell-followed';
 import { useBoardStream } from './use-board-stream';
 import { useChangeCues } from './use-change-cues';
 import { useNow } from './use-now';
+import { useSinceLastVisit } from './use-since-last-visit';
 import { filmMarksStore } from './viewer-stores';
 
 const LISTS: Record<BoardTab, 'nowPlaying' | 'upcoming' | 'left'> = {
@@ -47,6 +49,7 @@ export function LiveBoard({ city }: { city: City }) {
   );
   const { connection, status } = useBoardStream({ city: city.slug, board, onUpdate, onReset: clearCues });
 
+  const since = useSinceLastVisit({ city: city.slug, board });
   const now = useNow();
   // 最近下映 chosen, then emptied (its last film came back, or three days passed): 正在上映.
   const tab = chosenTab === 'left' && !board?.left?.length ? 'nowplaying' : chosenTab;
@@ -64,6 +67,9 @@ export function LiveBoard({ city }: { city: City }) {
       query,
     });
   }, [movies, leavingStore, tab, shownSort, query]);
+  // "只看这些": the cards narrowed to the films of the summary, apart from the other filters.
+  const only = since.only;
+  const cards = useMemo(() => (only ? rows.filter(({ movie }) => only.has(movie.id)) : rows), [rows, only]);
   const cueOf = useCallback((id: string) => cueStore.get(id)?.value, [cueStore]);
 
   if (!board) return <p className="empty">正在载入 {city.name} 的影讯…</p>;
@@ -82,6 +88,14 @@ export function LiveBoard({ city }: { city: City }) {
         lastChangeAt={lastChange?.city === city.slug ? lastChange.at : null}
       />
       <FollowNotices />
+      {since.summary && (
+        <SinceLastVisit
+          summary={since.summary}
+          narrowed={since.narrowed}
+          onNarrow={since.setNarrowed}
+          onDismiss={since.dismiss}
+        />
+      )}
       <div className="toolbar">
         <BoardTabs active={tab} counts={counts} onSelect={setTab} />
         <SortFilterBar
@@ -103,11 +117,15 @@ export function LiveBoard({ city }: { city: City }) {
           className="panel"
         >
           {id === tab &&
-            (rows.length > 0 ? (
-              <MovieGrid rows={rows} city={city.slug} now={now} cueOf={cueOf} />
+            (cards.length > 0 ? (
+              <MovieGrid rows={cards} city={city.slug} now={now} cueOf={cueOf} />
             ) : (
               <p className="empty">
-                {query.trim() ? `没有符合“${query.trim()}”的影片。` : emptyText(board, id)}
+                {query.trim()
+                  ? `没有符合“${query.trim()}”的影片。`
+                  : only
+                    ? '这一栏没有上次访问以来变化的影片。'
+                    : emptyText(board, id)}
               </p>
             ))}
         </div>
