@@ -449,12 +449,14 @@ async function measureYear(): Promise<void> {
           films: [],
           points: [],
           listings: listings.splice(0),
+          cards: [],
           cityStarted: { city: city.slug, at: when },
         });
       }
     }
     // The same rows `record` would write poll by poll, in one transaction a day.
-    if (listings.length > 0) await backend.write({ films: [], points: [], listings, cityStarted: null });
+    if (listings.length > 0)
+      await backend.write({ films: [], points: [], listings, cards: [], cityStarted: null });
     spent.direct += performance.now() - began;
     sizes.push(daySizes);
   }

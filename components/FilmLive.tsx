@@ -1,12 +1,15 @@
 'use client';
 
-import { useCallback, useMemo, useState } from 'react';
+import { useCallback, useMemo, useRef, useState } from 'react';
 import { buildFilmChart } from '@/lib/chart/build-film-chart';
 import { formatMonthDay, formatMonthDayClock } from '@/lib/chart/format-china-date';
 import { appendFilmPoint } from '@/lib/film/append-film-point';
 import type { FilmHistory, FilmPoint, Movie } from '@/lib/types';
+import { detectFollowEvents, findFollowed } from './detect-follow-events';
 import { FilmChart } from './FilmChart';
+import { tellFollowed } from './tell-followed';
 import { useFilmStream } from './use-film-stream';
+import { filmMarksStore } from './viewer-stores';
 
 const count = new Intl.NumberFormat('zh-CN');
 
@@ -76,12 +79,26 @@ export function FilmLive({
   const [points, setPoints] = useState<readonly FilmPoint[]>(film.points);
   const [now, setNow] = useState(renderedAt);
 
-  const onMovie = useCallback((next: Movie, at: number) => {
-    setMovie(next);
-    setPoints((before) => appendFilmPoint(before, next, at));
-    setNow((before) => Math.max(before, at));
+  // The film as last listed, for the news of a followed film (read in the event, not in a render).
+  const shown = useRef(listed);
+  const onMovie = useCallback(
+    (next: Movie, at: number) => {
+      const mark = findFollowed({ marks: filmMarksStore.read(), id: next.id });
+      if (mark) {
+        const before = shown.current ?? undefined;
+        tellFollowed(detectFollowEvents({ before, after: next, threshold: mark.threshold, city, cityName }));
+      }
+      shown.current = next;
+      setMovie(next);
+      setPoints((before) => appendFilmPoint(before, next, at));
+      setNow((before) => Math.max(before, at));
+    },
+    [city, cityName],
+  );
+  const onGone = useCallback(() => {
+    shown.current = null;
+    setMovie(null);
   }, []);
-  const onGone = useCallback(() => setMovie(null), []);
   useFilmStream({ city, id: film.id, version, onMovie, onGone });
 
   const chart = useMemo(

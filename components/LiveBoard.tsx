@@ -8,15 +8,21 @@ import { type BoardTab, BoardTabs, panelId, TABS, tabId } from './BoardTabs';
 import { boardKey } from './board-key';
 import { type BoardView, DEFAULT_BOARD_VIEW, isSameView } from './board-view';
 import { createMovieFilter } from './create-movie-filter';
+import { detectBoardFollowEvents } from './detect-follow-events';
+import { FollowNotices } from './FollowNotices';
 import { MovieGrid } from './MovieGrid';
-import { type MarkedFilms, NO_MARKED_FILMS } from './marked-films';
+import { SinceLastVisit } from './SinceLastVisit';
 import { SortFilterBar } from './SortFilterBar';
 import { StatusLine } from './StatusLine';
+import { tellFollowed } from './tell-followed';
 import { useBoardStream } from './use-board-stream';
 import { useBoardView } from './use-board-view';
 import { useChangeCues } from './use-change-cues';
+import { useMine } from './use-film-marks';
 import { useHydrated } from './use-hydrated';
 import { useNow } from './use-now';
+import { useSinceLastVisit } from './use-since-last-visit';
+import { filmMarksStore } from './viewer-stores';
 
 const LISTS: Record<BoardTab, 'nowPlaying' | 'upcoming' | 'left'> = {
   nowplaying: 'nowPlaying',
@@ -28,20 +34,14 @@ const LISTS: Record<BoardTab, 'nowPlaying' | 'upcoming' | 'left'> = {
  * The live board of one city. Its data is the SWR key the server page seeded with the snapshot it
  * rendered; from then on the stream is the only source (no fetcher: a refetch could race the
  * updates), and its events are applied to that key. What it shows (tab, sort, filters) is the URL's
- * view, rendered by the server as `initialView`; `mine` is the viewer's marks from this browser.
+ * view, rendered by the server as `initialView`; the `mine` filter takes the viewer's marks from this
+ * browser (`useMine`).
  */
-export function LiveBoard({
-  city,
-  initialView,
-  mine = NO_MARKED_FILMS,
-}: {
-  city: City;
-  initialView: BoardView;
-  mine?: MarkedFilms;
-}) {
+export function LiveBoard({ city, initialView }: { city: City; initialView: BoardView }) {
   const { data: board } = useSWR<BoardSnapshot>(boardKey(city.slug), null);
   const [view, changeView] = useBoardView({ city: city.slug, initial: initialView });
   // The server cannot know the viewer's marks: until the page runs, the `mine` filter is not applied.
+  const mine = useMine();
   const marks = useHydrated() ? mine : null;
   const [lastChange, setLastChange] = useState<{ city: string; at: string } | null>(null);
   const { cueStore, leavingStore, noteUpdate, clearCues } = useChangeCues();
@@ -50,11 +50,14 @@ export function LiveBoard({
     (before: BoardSnapshot, update: BoardUpdate) => {
       noteUpdate(before, update);
       setLastChange({ city: update.city, at: update.fetchedAt });
+      const marks = filmMarksStore.read();
+      tellFollowed(detectBoardFollowEvents({ board: before, update, marks, cityName: city.name }));
     },
-    [noteUpdate],
+    [noteUpdate, city.name],
   );
   const { connection, status } = useBoardStream({ city: city.slug, board, onUpdate, onReset: clearCues });
 
+  const since = useSinceLastVisit({ city: city.slug, board });
   const now = useNow();
   // 最近下映 chosen, then emptied (its last film came back, or three days passed): 正在上映.
   const tab = view.tab === 'left' && !board?.left?.length ? 'nowplaying' : view.tab;
@@ -75,6 +78,9 @@ export function LiveBoard({
       today,
     });
   }, [movies, leavingStore, tab, shownSort, view, marks, today]);
+  // "只看这些": the cards narrowed to the films of the summary, apart from the other filters.
+  const only = since.only;
+  const cards = useMemo(() => (only ? rows.filter(({ movie }) => only.has(movie.id)) : rows), [rows, only]);
   const cueOf = useCallback((id: string) => cueStore.get(id)?.value, [cueStore]);
 
   if (!board) return <p className="empty">正在载入 {city.name} 的影讯…</p>;
@@ -92,6 +98,15 @@ export function LiveBoard({
         status={status}
         lastChangeAt={lastChange?.city === city.slug ? lastChange.at : null}
       />
+      <FollowNotices />
+      {since.summary && (
+        <SinceLastVisit
+          summary={since.summary}
+          narrowed={since.narrowed}
+          onNarrow={since.setNarrowed}
+          onDismiss={since.dismiss}
+        />
+      )}
       <div className="toolbar">
         <BoardTabs active={tab} counts={counts} onSelect={(next) => changeView({ ...view, tab: next })} />
         <SortFilterBar
@@ -114,10 +129,16 @@ export function LiveBoard({
           className="panel"
         >
           {id === tab &&
-            (rows.length > 0 ? (
-              <MovieGrid rows={rows} city={city.slug} now={now} cueOf={cueOf} />
+            (cards.length > 0 ? (
+              <MovieGrid rows={cards} city={city.slug} now={now} cueOf={cueOf} />
             ) : (
-              <p className="empty">{movies.length > 0 ? filteredOutText(view) : emptyText(board, id)}</p>
+              <p className="empty">
+                {rows.length > 0 && only
+                  ? '这一栏没有上次访问以来变化的影片。'
+                  : movies.length > 0
+                    ? filteredOutText(view)
+                    : emptyText(board, id)}
+              </p>
             ))}
         </div>
       ))}

@@ -1,6 +1,7 @@
 import { memo } from 'react';
 import type { Movie } from '@/lib/types';
 import type { Cue } from './describe-changes';
+import { FilmMarkButtons } from './FilmMarkButtons';
 import { TrendLink } from './TrendLink';
 import { TrendMarks } from './TrendMarks';
 import { listTrendMarks } from './trend-marks';
@@ -144,6 +145,7 @@ export const MovieCard = memo(function MovieCard({
         <TrendMarks marks={listTrendMarks({ movie, now })} />
         <Facts movie={movie} />
         <div className="card-actions">
+          <FilmMarkButtons id={movie.id} title={movie.title} />
           {movie.trend && <TrendLink movie={movie} city={city} />}
           {movie.ticketUrl && !left && (
             <a className="ticket" href={movie.ticketUrl} target="_blank" rel="noopener noreferrer">

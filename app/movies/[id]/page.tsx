@@ -1,7 +1,10 @@
 import type { Metadata } from 'next';
 import { FilmListing } from '@/components/FilmListing';
 import { FilmLive } from '@/components/FilmLive';
+import { FilmMarkButtons } from '@/components/FilmMarkButtons';
 import { FilmMissing } from '@/components/FilmMissing';
+import { FollowNotices } from '@/components/FollowNotices';
+import { FollowThreshold } from '@/components/FollowThreshold';
 import { UnknownCity } from '@/components/UnknownCity';
 import { listCities } from '@/lib/cities/list-cities';
 import { parseCity } from '@/lib/cities/parse-city';
@@ -71,8 +74,11 @@ export default async function Page(props: Props) {
               豆瓣页面
             </a>
           </p>
+          <FilmMarkButtons id={film.id} title={title} />
+          <FollowThreshold id={film.id} />
         </div>
       </header>
+      <FollowNotices />
       <FilmLive
         city={city.slug}
         cityName={city.name}
