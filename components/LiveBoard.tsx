@@ -39,7 +39,12 @@ export function LiveBoard({ city }: { city: City }) {
     },
     [noteUpdate],
   );
-  const { connection, status } = useBoardStream({ city: city.slug, board, onUpdate, onReset: clearCues });
+  const { connection, status, snapshots } = useBoardStream({
+    city: city.slug,
+    board,
+    onUpdate,
+    onReset: clearCues,
+  });
 
   const now = useNow();
   // 最近下映 chosen, then emptied (its last film came back, or three days passed): 正在上映.
@@ -68,7 +73,13 @@ export function LiveBoard({ city }: { city: City }) {
   };
 
   return (
-    <section className="board" aria-label={`${city.name}影讯`}>
+    // data-version, data-snapshots: which version is on screen, and whether a snapshot ever replaced it.
+    <section
+      className="board"
+      aria-label={`${city.name}影讯`}
+      data-version={board.version}
+      data-snapshots={snapshots}
+    >
       <StatusLine
         board={board}
         connection={connection}
