@@ -55,7 +55,12 @@ export function LiveBoard({ city, initialView }: { city: City; initialView: Boar
     },
     [noteUpdate, city.name],
   );
-  const { connection, status } = useBoardStream({ city: city.slug, board, onUpdate, onReset: clearCues });
+  const { connection, status, snapshots } = useBoardStream({
+    city: city.slug,
+    board,
+    onUpdate,
+    onReset: clearCues,
+  });
 
   const since = useSinceLastVisit({ city: city.slug, board });
   const now = useNow();
@@ -91,7 +96,13 @@ export function LiveBoard({ city, initialView }: { city: City; initialView: Boar
   };
 
   return (
-    <section className="board" aria-label={`${city.name}影讯`}>
+    // data-version, data-snapshots: which version is on screen, and whether a snapshot ever replaced it.
+    <section
+      className="board"
+      aria-label={`${city.name}影讯`}
+      data-version={board.version}
+      data-snapshots={snapshots}
+    >
       <StatusLine
         board={board}
         connection={connection}

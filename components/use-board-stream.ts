@@ -8,10 +8,10 @@ import type { BoardSnapshot, BoardStatus, BoardUpdate } from '@/lib/types';
 import { applyUpdate } from './apply-update';
 
 import { boardKey } from './board-key';
-import { openCityStream } from './open-city-stream';
+import type { ConnectionState } from './relay-message';
+import { shareCityStream } from './share-city-stream';
 
-/** `connecting`: first attempt; `open`: events flowing; `reconnecting`: lost, trying again. */
-export type ConnectionState = 'connecting' | 'open' | 'reconnecting';
+export type { ConnectionState } from './relay-message';
 
 /**
  * An event's data checked with the schema the server's own boundaries use (lib/schema/board.ts), and
@@ -19,16 +19,16 @@ export type ConnectionState = 'connecting' | 'open' | 'reconnecting';
  */
 function parse<T extends { city: string }>({
   schema,
-  event,
+  data,
   city,
 }: {
   schema: z.ZodMiniType<T>;
-  event: Event;
+  data: string;
   city: string;
 }): T | null {
   let value: unknown;
   try {
-    value = JSON.parse((event as MessageEvent<string>).data);
+    value = JSON.parse(data);
   } catch {
     return null;
   }
@@ -42,6 +42,9 @@ function parse<T extends { city: string }>({
  * only what changed since is sent. The browser retries by itself after a dropped connection, but an
  * answer other than 200 (429, 503…) closes the EventSource for good: then we reopen it ourselves.
  * See https://html.spec.whatwg.org/multipage/server-sent-events.html#sse-processing-model
+ * The stream is shared with the browser's other tabs on the city (shareCityStream); this board
+ * catches up a tab that joins too far behind for the events the tabs keep. `snapshots` counts the
+ * `snapshot` events that replaced the board since the page loaded (a resume without a gap sends none).
  */
 export function useBoardStream({
   city,
@@ -56,10 +59,11 @@ export function useBoardStream({
   onUpdate: (before: BoardSnapshot, update: BoardUpdate) => void;
   /** Called when the board on screen is replaced: another city, or a `snapshot` event. */
   onReset: () => void;
-}): { connection: ConnectionState; status: BoardStatus | null } {
+}): { connection: ConnectionState; status: BoardStatus | null; snapshots: number } {
   const { mutate } = useSWRConfig();
   const [connection, setConnection] = useState<ConnectionState>('connecting');
   const [status, setStatus] = useState<BoardStatus | null>(null);
+  const [snapshots, setSnapshots] = useState(0);
   const latest = useRef({ board, onUpdate, onReset });
   useEffect(() => {
     latest.current = { board, onUpdate, onReset };
@@ -69,6 +73,8 @@ export function useBoardStream({
     const key = boardKey(city);
     const shown = latest.current.board;
     let version = shown?.city === city ? shown.version : null;
+    // The board as last set here, for a tab that joins too far behind (serialised only then).
+    let held = shown?.city === city ? shown : undefined;
     setConnection('connecting');
     setStatus(null);
     latest.current.onReset();
@@ -76,15 +82,17 @@ export function useBoardStream({
     // SWR hands an updater the cached value only; until the first mutate the board is the fallback.
     const current = (cached: BoardSnapshot | undefined) => cached ?? latest.current.board;
 
-    const onSnapshotEvent = (event: Event) => {
-      const snapshot = parse({ schema: boardSnapshotSchema, event, city });
+    const onSnapshotEvent = (data: string) => {
+      const snapshot = parse({ schema: boardSnapshotSchema, data, city });
       if (!snapshot) return;
       version = snapshot.version;
+      held = snapshot;
+      setSnapshots((count) => count + 1);
       latest.current.onReset();
       void mutate(key, snapshot, { revalidate: false });
     };
-    const onUpdateEvent = async (event: Event) => {
-      const update = parse({ schema: boardUpdateSchema, event, city });
+    const onUpdateEvent = async (data: string) => {
+      const update = parse({ schema: boardUpdateSchema, data, city });
       if (!update) return;
       let before: BoardSnapshot | undefined;
       await mutate<BoardSnapshot>(
@@ -93,7 +101,8 @@ export function useBoardStream({
           const board = current(cached);
           if (!board || update.version <= board.version) return board;
           before = board;
-          return applyUpdate(board, update);
+          held = applyUpdate(board, update);
+          return held;
         },
         { revalidate: false },
       );
@@ -101,19 +110,20 @@ export function useBoardStream({
       version = update.version;
       latest.current.onUpdate(before, update);
     };
-    const onStatusEvent = (event: Event) => {
-      const next = parse({ schema: boardStatusSchema, event, city });
+    const onStatusEvent = (data: string) => {
+      const next = parse({ schema: boardStatusSchema, data, city });
       if (next) setStatus(next);
     };
 
-    return openCityStream({
+    return shareCityStream({
       city,
       lastEventId: () => version,
       listeners: { snapshot: onSnapshotEvent, update: onUpdateEvent, status: onStatusEvent },
-      onOpen: () => setConnection('open'),
-      onError: () => setConnection('reconnecting'),
+      onConnection: setConnection,
+      readBoard: () =>
+        held ? { name: 'snapshot', data: JSON.stringify(held), version: held.version } : null,
     });
   }, [city, mutate]);
 
-  return { connection, status };
+  return { connection, status, snapshots };
 }

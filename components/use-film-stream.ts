@@ -3,11 +3,11 @@
 import { useEffect, useRef } from 'react';
 import { boardSnapshotSchema, boardUpdateSchema } from '@/lib/schema/board';
 import type { Movie } from '@/lib/types';
-import { openCityStream } from './open-city-stream';
+import { shareCityStream } from './share-city-stream';
 
-function readData(event: Event): unknown {
+function readData(data: string): unknown {
   try {
-    return JSON.parse((event as MessageEvent<string>).data);
+    return JSON.parse(data);
   } catch {
     return null;
   }
@@ -25,7 +25,8 @@ function timeOf(fetchedAt: string | null): number {
  * carries it (an update that changed it, a snapshot that lists it) with the time of Douban's fetch;
  * `onGone` when the film leaves the city's lists. Events are checked with the server's schemas; the
  * rest of the board is not kept. As on the board, an answer other than 200 closes the EventSource
- * for good, so we reopen it ourselves with backoff.
+ * for good, so we reopen it ourselves with backoff; and the stream is shared with the browser's other
+ * tabs on the city (shareCityStream), board or film page.
  */
 export function useFilmStream({
   city,
@@ -48,8 +49,8 @@ export function useFilmStream({
   useEffect(() => {
     let seen = latest.current.version;
 
-    const onSnapshot = (event: Event) => {
-      const parsed = boardSnapshotSchema.safeParse(readData(event));
+    const onSnapshot = (data: string) => {
+      const parsed = boardSnapshotSchema.safeParse(readData(data));
       if (!parsed.success || parsed.data.city !== city) return;
       const board = parsed.data;
       seen = board.version;
@@ -57,8 +58,8 @@ export function useFilmStream({
       if (movie) latest.current.onMovie(movie, timeOf(board.fetchedAt));
       else latest.current.onGone(timeOf(board.fetchedAt));
     };
-    const onUpdate = (event: Event) => {
-      const parsed = boardUpdateSchema.safeParse(readData(event));
+    const onUpdate = (data: string) => {
+      const parsed = boardUpdateSchema.safeParse(readData(data));
       if (!parsed.success || parsed.data.city !== city) return;
       const update = parsed.data;
       if (seen !== null && update.version <= seen) return;
@@ -68,7 +69,7 @@ export function useFilmStream({
       else if (update.removed.includes(id)) latest.current.onGone(timeOf(update.fetchedAt));
     };
 
-    return openCityStream({
+    return shareCityStream({
       city,
       lastEventId: () => seen,
       listeners: { snapshot: onSnapshot, update: onUpdate },
