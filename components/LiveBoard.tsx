@@ -6,10 +6,12 @@ import type { BoardSnapshot, BoardUpdate, City } from '@/lib/types';
 import { arrangeMovies, isSortOffered, type SortKey } from './arrange-movies';
 import { type BoardTab, BoardTabs, panelId, TABS, tabId } from './BoardTabs';
 import { boardKey } from './board-key';
+import { ChangeAnnouncer } from './ChangeAnnouncer';
 import { MovieGrid } from './MovieGrid';
 import { SortFilterBar } from './SortFilterBar';
 import { StatusLine } from './StatusLine';
 import { useBoardStream } from './use-board-stream';
+import { useChangeAnnouncer } from './use-change-announcer';
 import { useChangeCues } from './use-change-cues';
 import { useNow } from './use-now';
 
@@ -31,15 +33,21 @@ export function LiveBoard({ city }: { city: City }) {
   const [query, setQuery] = useState('');
   const [lastChange, setLastChange] = useState<{ city: string; at: string } | null>(null);
   const { cueStore, leavingStore, noteUpdate, clearCues } = useChangeCues();
+  const { announcement, noteChanges, clearAnnouncement } = useChangeAnnouncer();
 
   const onUpdate = useCallback(
     (before: BoardSnapshot, update: BoardUpdate) => {
       noteUpdate(before, update);
+      noteChanges(before, update);
       setLastChange({ city: update.city, at: update.fetchedAt });
     },
-    [noteUpdate],
+    [noteUpdate, noteChanges],
   );
-  const { connection, status } = useBoardStream({ city: city.slug, board, onUpdate, onReset: clearCues });
+  const onReset = useCallback(() => {
+    clearCues();
+    clearAnnouncement();
+  }, [clearCues, clearAnnouncement]);
+  const { connection, status } = useBoardStream({ city: city.slug, board, onUpdate, onReset });
 
   const now = useNow();
   // 最近下映 chosen, then emptied (its last film came back, or three days passed): 正在上映.
@@ -75,6 +83,7 @@ export function LiveBoard({ city }: { city: City }) {
         status={status}
         lastChangeAt={lastChange?.city === city.slug ? lastChange.at : null}
       />
+      <ChangeAnnouncer announcement={announcement} />
       <div className="toolbar">
         <BoardTabs active={tab} counts={counts} onSelect={setTab} />
         <SortFilterBar
