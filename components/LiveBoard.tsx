@@ -7,6 +7,7 @@ import { arrangeMovies, resolveSort } from './arrange-movies';
 import { type BoardTab, BoardTabs, panelId, TABS, tabId } from './BoardTabs';
 import { boardKey } from './board-key';
 import { type BoardView, DEFAULT_BOARD_VIEW, isSameView } from './board-view';
+import { ChangeAnnouncer } from './ChangeAnnouncer';
 import { createMovieFilter } from './create-movie-filter';
 import { detectBoardFollowEvents } from './detect-follow-events';
 import { FollowNotices } from './FollowNotices';
@@ -17,6 +18,7 @@ import { StatusLine } from './StatusLine';
 import { tellFollowed } from './tell-followed';
 import { useBoardStream } from './use-board-stream';
 import { useBoardView } from './use-board-view';
+import { useChangeAnnouncer } from './use-change-announcer';
 import { useChangeCues } from './use-change-cues';
 import { useMine } from './use-film-marks';
 import { useHydrated } from './use-hydrated';
@@ -45,22 +47,23 @@ export function LiveBoard({ city, initialView }: { city: City; initialView: Boar
   const marks = useHydrated() ? mine : null;
   const [lastChange, setLastChange] = useState<{ city: string; at: string } | null>(null);
   const { cueStore, leavingStore, noteUpdate, clearCues } = useChangeCues();
+  const { announcement, noteChanges, clearAnnouncement } = useChangeAnnouncer();
 
   const onUpdate = useCallback(
     (before: BoardSnapshot, update: BoardUpdate) => {
       noteUpdate(before, update);
+      noteChanges(before, update);
       setLastChange({ city: update.city, at: update.fetchedAt });
       const marks = filmMarksStore.read();
       tellFollowed(detectBoardFollowEvents({ board: before, update, marks, cityName: city.name }));
     },
-    [noteUpdate, city.name],
+    [noteUpdate, noteChanges, city.name],
   );
-  const { connection, status, snapshots } = useBoardStream({
-    city: city.slug,
-    board,
-    onUpdate,
-    onReset: clearCues,
-  });
+  const onReset = useCallback(() => {
+    clearCues();
+    clearAnnouncement();
+  }, [clearCues, clearAnnouncement]);
+  const { connection, status, snapshots } = useBoardStream({ city: city.slug, board, onUpdate, onReset });
 
   const since = useSinceLastVisit({ city: city.slug, board });
   const now = useNow();
@@ -109,6 +112,7 @@ export function LiveBoard({ city, initialView }: { city: City; initialView: Boar
         status={status}
         lastChangeAt={lastChange?.city === city.slug ? lastChange.at : null}
       />
+      <ChangeAnnouncer announcement={announcement} />
       <FollowNotices />
       {since.summary && (
         <SinceLastVisit

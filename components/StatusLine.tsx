@@ -48,10 +48,14 @@ export function StatusLine({
     ? `最近变化 ${formatTime(lastChangeAt)}`
     : !stale && board.fetchedAt && `数据获取于 ${formatTime(board.fetchedAt)}`;
 
+  // Only the state is a live region: the time of the last change moves with every update, which the
+  // board's own region (ChangeAnnouncer) already tells in one sentence.
   return (
-    <p className="status-line" role="status" aria-live="polite" data-testid="status-line" data-state={state}>
+    <p className="status-line" data-testid="status-line" data-state={state}>
       <span className="status-dot" aria-hidden="true" />
-      <span>{messages.join('；')}</span>
+      <span role="status" aria-live="polite">
+        {messages.join('；')}
+      </span>
       {when && (
         <span className="status-when">
           <span className="visually-hidden">；</span>
