@@ -30,6 +30,8 @@ test('picking 上饶 shows its board, changes the URL and moves the live subscri
 
 test('the picker finds a city by pinyin and works from the keyboard', async ({ page }) => {
   await page.goto('/?city=shanghai');
+  // Typed before the page runs, the letters would be the server's input's, not the picker's.
+  await expect(page.getByTestId('status-line')).toHaveAttribute('data-state', 'live');
   const input = page.getByTestId('city-picker').getByRole('combobox');
   await input.focus();
   await input.pressSequentially('shangr');

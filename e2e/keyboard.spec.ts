@@ -116,8 +116,15 @@ test('every control of the board and the film page is reached with Tab and visib
     expect.stringMatching(/^input\[role=combobox\]/),
     expect.stringMatching(/^button\[role=tab\] “正在上映/),
     expect.stringMatching(/^select/),
+    expect.stringMatching(/^select “不限/),
     expect.stringMatching(/^input/),
+    expect.stringMatching(/^select “全部华语外语/),
+    expect.stringMatching(/^select “全部关注的/),
+    expect.stringMatching(/^input “片名/),
     'a “好东西”',
+    'button “关注”',
+    'button “想看”',
+    'button “看过”',
     expect.stringMatching(/^a “走势/),
     expect.stringMatching(/^a “选座购票/),
     'a “豆瓣电影”',
@@ -128,6 +135,9 @@ test('every control of the board and the film page is reached with Tab and visib
   expect(await tabThroughEveryControl(page)).toEqual([
     'a “← 回到上海的影讯”',
     'a “豆瓣页面”',
+    'button “关注”',
+    'button “想看”',
+    'button “看过”',
     'a “豆瓣电影”',
   ]);
 });

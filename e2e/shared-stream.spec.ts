@@ -68,8 +68,10 @@ test('eight tabs of a city share one stream; when its tab closes another resumes
 
   await commandFake(request, { path: 'score', body: { city: 'shanghai', id: GOOD, score: 9.4 } });
   for (const tab of tabs) await expect(score(tab)).toHaveText('9.4');
-  const version = await board(holder).getAttribute('data-version');
-  for (const tab of tabs) await expect(board(tab)).toHaveAttribute('data-version', version as string);
+  // Every tab at one version (the board may still move: films an earlier test added come and go).
+  const versions = () => Promise.all(tabs.map((tab) => board(tab).getAttribute('data-version')));
+  await expect.poll(async () => new Set(await versions()).size).toBe(1);
+  const version = (await versions())[0] as string;
 
   const closedAt = Date.now();
   await holder.close();
@@ -79,7 +81,8 @@ test('eight tabs of a city share one stream; when its tab closes another resumes
   test.info().annotations.push({ type: 'takeover', description: `${Date.now() - closedAt} ms` });
   const resumed = requests[1] as { page: Page | null; url: URL };
   expect(others).toContain(resumed.page);
-  expect(resumed.url.searchParams.get('lastEventId')).toBe(version);
+  // Its last version: the one all tabs held, or a later one if an update came before the close.
+  expect(Number(resumed.url.searchParams.get('lastEventId'))).toBeGreaterThanOrEqual(Number(version));
   await expect.poll(() => countStreams(request, 'shanghai')).toBe(1);
 
   await commandFake(request, { path: 'score', body: { city: 'shanghai', id: GOOD, score: 8.8 } });
@@ -87,10 +90,10 @@ test('eight tabs of a city share one stream; when its tab closes another resumes
     await expect(score(tab)).toHaveText('8.8');
     await expect(tab.getByTestId('status-line')).toHaveAttribute('data-state', 'live');
   }
-  const after = await board(resumed.page as Page).getAttribute('data-version');
-  expect(Number(after)).toBeGreaterThan(Number(version));
+  const othersVersions = () => Promise.all(others.map((tab) => board(tab).getAttribute('data-version')));
+  await expect.poll(async () => new Set(await othersVersions()).size).toBe(1);
+  expect(Number((await othersVersions())[0])).toBeGreaterThan(Number(version));
   for (const tab of others) {
-    await expect(board(tab)).toHaveAttribute('data-version', after as string);
     // Only updates reached the tabs: the server sent the new holder no snapshot, nor did it pass one on.
     await expect(board(tab)).toHaveAttribute('data-snapshots', '0');
   }
