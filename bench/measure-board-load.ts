@@ -2,6 +2,7 @@
 // by the page itself: first paint, first card, hydration, the stream live, and a tab that responds.
 import os from 'node:os';
 import { type Browser, chromium, devices } from '@playwright/test';
+import { CHROMIUM_ARGS, CHROMIUM_PATH } from '../scripts/chromium-launch';
 
 /**
  * Chrome DevTools' preset once titled "Fast 3G" (renamed "Slow 4G" in May 2024 with the same values,
@@ -19,15 +20,6 @@ export const FAST_3G = {
 export const CPU_SLOWDOWN = 4;
 export const PHONE = devices['Pixel 7'];
 export const PHONE_NAME = 'Pixel 7';
-
-export const CHROMIUM_ARGS = [
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-  '--no-first-run',
-];
 
 /** Milliseconds from navigation start, as the page's own clock read them. */
 export interface LoadTimes {
@@ -145,7 +137,7 @@ function inPage(fn: () => unknown): string {
 /** Launches Debian's Chromium as the e2e suite does (`CHROMIUM_PATH` overrides the path). */
 export function launchChromium(): Promise<Browser> {
   return chromium.launch({
-    executablePath: process.env.CHROMIUM_PATH || '/usr/bin/chromium',
+    executablePath: CHROMIUM_PATH,
     args: CHROMIUM_ARGS,
   });
 }

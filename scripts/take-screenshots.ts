@@ -19,6 +19,7 @@ import {
   type PageScreenshotOptions,
 } from '@playwright/test';
 import type { BoardSnapshot } from '@/lib/types';
+import { CHROMIUM_ARGS, CHROMIUM_PATH } from './chromium-launch';
 import { type FakeDouban, startFakeDouban } from './fake-douban/start-fake-douban';
 
 const FAKE_PORT = Number(process.env.SCREENSHOT_PORT_BASE ?? 4390);
@@ -75,16 +76,8 @@ async function main(): Promise<void> {
       handleSIGINT: false,
       handleSIGTERM: false,
       handleSIGHUP: false,
-      executablePath: process.env.CHROMIUM_PATH || '/usr/bin/chromium',
-      args: [
-        '--no-sandbox',
-        '--disable-gpu',
-        '--disable-dev-shm-usage',
-        '--disable-background-networking',
-        '--disable-component-update',
-        '--disable-sync',
-        '--no-first-run',
-      ],
+      executablePath: CHROMIUM_PATH,
+      args: CHROMIUM_ARGS,
     });
     stops.push(() => browser.close());
     await takeScreenshots(browser, fake);
