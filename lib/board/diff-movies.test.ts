@@ -78,4 +78,18 @@ describe('diffMovies', () => {
     expect(diff.updated).toHaveLength(1);
     expect(JSON.stringify(diff).length).toBeLessThan(1000);
   });
+
+  it('sees the same trend whatever order its keys were built in (the board keeps its copy in the schema’s order)', () => {
+    const built = makeMovie('1', {
+      trend: { seenAt: 1, base: { at: 1, score: 7 }, playingAt: 5, leftAt: 9 },
+    });
+    const parsed = makeMovie('1', {
+      trend: { seenAt: 1, playingAt: 5, leftAt: 9, base: { score: 7, at: 1 } },
+    });
+    expect(diffMovies([parsed], [built]).updated).toEqual([]);
+    const moved = makeMovie('1', {
+      trend: { seenAt: 1, playingAt: 6, leftAt: 9, base: { score: 7, at: 1 } },
+    });
+    expect(diffMovies([parsed], [moved]).updated).toEqual([moved]);
+  });
 });

@@ -42,8 +42,9 @@ function sameMovie(a: Movie, b: Movie): boolean {
     const x = a[key];
     const y = b[key];
     if (key === 'trend') {
-      // A small object built afresh on every poll: equal when its JSON is.
-      if (JSON.stringify(x) !== JSON.stringify(y)) return false;
+      // A small object built afresh on every poll, compared with the board's copy, which went
+      // through the schema (its keys in the schema's order): equal when its JSON with sorted keys is.
+      if (canonicalJson(x) !== canonicalJson(y)) return false;
     } else if (Array.isArray(x) && Array.isArray(y)) {
       if (x.length !== y.length || x.some((value, index) => value !== y[index])) return false;
     } else if (x !== y) {
@@ -51,4 +52,13 @@ function sameMovie(a: Movie, b: Movie): boolean {
     }
   }
   return Object.keys(a).length === Object.keys(b).length;
+}
+
+/** JSON with every object's keys sorted: the same for equal values whatever order they were built in. */
+function canonicalJson(value: unknown): string | undefined {
+  return JSON.stringify(value, (_, item: unknown) =>
+    item && typeof item === 'object' && !Array.isArray(item)
+      ? Object.fromEntries(Object.entries(item).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)))
+      : item,
+  );
 }
