@@ -11,6 +11,7 @@ import { env } from '@/lib/env';
 import { createHistory, createNoHistory, type History } from '@/lib/history/create-history';
 import { createRedisBackend } from '@/lib/history/create-redis-backend';
 import { createSqliteBackend } from '@/lib/history/create-sqlite-backend';
+import { createRedisStreamPlaces } from '@/lib/limits/create-redis-stream-places';
 import { createMetrics, type Metrics } from '@/lib/metrics/metrics';
 import { createPosterProxy, type PosterProxy } from '@/lib/poster/create-poster-proxy';
 import { shuttingDownSince } from '@/lib/shutdown';
@@ -74,11 +75,17 @@ export function createServices({
     metrics,
     shuttingDown,
   });
+  // With Redis, STREAMS_PER_IP holds across the cluster, not per instance.
+  const places =
+    bus.mode === 'redis' && env.redisUrl && env.streamsPerIp > 0
+      ? createRedisStreamPlaces({ url: env.redisUrl, prefix: env.redisPrefix, instance: bus.instance })
+      : null;
   const admission = createStreamAdmission({
     streamsPerIp: env.streamsPerIp,
     streamsMax: env.streamsMax,
     metrics,
     shuttingDown,
+    places,
   });
   const channels = new Map<string, CityChannel>();
   return {
@@ -110,6 +117,7 @@ export function createServices({
     history,
     async stop() {
       await boards.stopPolling();
+      await places?.close();
       await parser?.close();
       await history.close();
     },

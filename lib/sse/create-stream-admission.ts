@@ -1,5 +1,6 @@
 import 'server-only';
 import { HttpError } from '@/lib/errors';
+import type { StreamPlaces } from '@/lib/limits/stream-places';
 import { logThrottled } from '@/lib/log';
 import type { Metrics } from '@/lib/metrics/metrics';
 import { clientKeyOf } from '@/lib/net/client-key-of';
@@ -14,13 +15,14 @@ export interface StreamTicket {
 /** Admission of streams under the limits; one per process (see `getServices`). */
 export interface StreamAdmission {
   /**
-   * Admits one more stream, or throws the answer that refuses it: 503 while the process shuts down
-   * or serves `streamsMax` streams already, 429 when the client IP holds `streamsPerIp`. Each refusal
-   * says why in JSON and when to come back (`Retry-After`, spread so refused clients do not return
-   * in step), and is counted. The place is taken at once, before any await, so a burst cannot slip
-   * past.
+   * Admits one more stream, or rejects with the answer that refuses it: 503 while the process shuts
+   * down or serves `streamsMax` streams already, 429 when the client IP holds `streamsPerIp` (in the
+   * whole cluster, with `places`). Each refusal says why in JSON and when to come back
+   * (`Retry-After`, spread so refused clients do not return in step), and is counted. The process's
+   * place is taken at once, before any await, so a burst cannot slip past; the cluster's is then
+   * asked for.
    */
-  admit(client: string | null): StreamTicket;
+  admit(client: string | null): Promise<StreamTicket>;
   /** Streams admitted and not yet ended, and how many clients (as counted for the limit) hold them. */
   count(): { total: number; clients: number };
 }
@@ -36,12 +38,15 @@ export function createStreamAdmission({
   streamsMax,
   metrics,
   shuttingDown,
+  places = null,
 }: {
   streamsPerIp: number;
   streamsMax: number;
   metrics: Metrics;
   /** Whether the process is going away (then every stream is refused). */
   shuttingDown: () => boolean;
+  /** The places per client shared by the cluster (Redis); without, each process counts alone. */
+  places?: StreamPlaces | null;
 }): StreamAdmission {
   const held: Held = { total: 0, byClient: new Map() };
   const refuse = (client: string | null, { status, code, message, retryAfterS, headers = {} }: Refusal) => {
@@ -57,8 +62,15 @@ export function createStreamAdmission({
       headers: { 'Retry-After': retryAfter, ...headers },
     });
   };
+  const ipLimit = (client: string | null) =>
+    refuse(client, {
+      status: 429,
+      code: 'ip-limit',
+      message: `Your address already has ${streamsPerIp} open streams; close one and try again.`,
+      retryAfterS: 30,
+    });
   return {
-    admit(client) {
+    async admit(client) {
       if (shuttingDown()) {
         // Connection: close, so the client's next try opens a new connection (to another instance,
         // or to this one restarted) instead of coming back on this one. Under `next start` a stream
@@ -82,17 +94,17 @@ export function createStreamAdmission({
       }
       const key = clientKeyOf(client);
       const count = held.byClient.get(key) ?? 0;
-      if (streamsPerIp > 0 && count >= streamsPerIp) {
-        throw refuse(client, {
-          status: 429,
-          code: 'ip-limit',
-          message: `Your address already has ${streamsPerIp} open streams; close one and try again.`,
-          retryAfterS: 30,
-        });
-      }
+      if (streamsPerIp > 0 && count >= streamsPerIp) throw ipLimit(client);
       held.total += 1;
       held.byClient.set(key, count + 1);
-      return new Ticket(held, client, key);
+      const ticket = new Ticket(held, client, key);
+      if (!places || streamsPerIp === 0) return ticket;
+      if (!(await places.take(key, streamsPerIp))) {
+        ticket.release();
+        throw ipLimit(client);
+      }
+      ticket.places = places;
+      return ticket;
     },
     count: () => ({ total: held.total, clients: held.byClient.size }),
   };
@@ -114,6 +126,8 @@ interface Refusal {
 // A class rather than an object with a closure: one small object per open stream, nothing more.
 class Ticket implements StreamTicket {
   private released = false;
+  /** Set once the cluster's place is taken too: given back with the process's. */
+  places: StreamPlaces | null = null;
 
   constructor(
     private readonly held: Held,
@@ -129,5 +143,6 @@ class Ticket implements StreamTicket {
     const left = (held.byClient.get(this.key) ?? 1) - 1;
     if (left > 0) held.byClient.set(this.key, left);
     else held.byClient.delete(this.key);
+    this.places?.give(this.key);
   }
 }

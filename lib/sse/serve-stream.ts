@@ -6,7 +6,7 @@ import type { Metrics } from '@/lib/metrics/metrics';
 import { readClientIp } from '@/lib/net/read-client-ip';
 import { checkOrigin } from './check-origin';
 import type { CityChannel } from './city-channel';
-import type { StreamAdmission } from './create-stream-admission';
+import type { StreamAdmission, StreamTicket } from './create-stream-admission';
 import { parseLastEventId } from './parse-last-event-id';
 import type { Connection } from './session';
 import { streamHeaders } from './stream-headers';
@@ -70,14 +70,14 @@ export async function serveStream(
     if (error instanceof HttpError) services.metrics.streamsRejected.labels('bad-request').inc();
     return toErrorResponse(error);
   }
-  let ticket: ReturnType<StreamAdmission['admit']>;
+  let ticket: StreamTicket;
   try {
     const client = readClientIp({
       socket: request.socketAddress,
       forwardedFor: request.header('x-forwarded-for'),
       trustProxy: env.trustProxy,
     });
-    ticket = services.admission.admit(client);
+    ticket = await services.admission.admit(client);
   } catch (error) {
     return toErrorResponse(error);
   }

@@ -1,0 +1,62 @@
+import 'server-only';
+
+// The Lua scripts of the cluster's stream places (see `createRedisStreamPlaces`). Each runs
+// atomically in Redis, so the count and the place it allows cannot interleave with another
+// instance's. Every key is passed in KEYS, and every key shares one hash tag, as Redis asks.
+//
+// KEYS[1] is the sorted set of instances holding places, scored by when their lease ends (Redis's
+// clock); KEYS[2] this instance's hash of places (client key -> count); ARGV[1] this instance,
+// ARGV[2] the lease in ms.
+
+// Takes a place for the client ARGV[3] unless the live instances hold ARGV[4] for it. KEYS[3..]
+// are the hashes of the instances the caller believes live, named in ARGV[5..]. Answers
+// {1, live...} when taken, {0, live...} when full, {-1, live...} when a live instance was not
+// passed (the caller asks again with the list it gets back).
+export const takePlaceScript = `
+local time = redis.call('TIME')
+local now = tonumber(time[1]) * 1000 + math.floor(tonumber(time[2]) / 1000)
+redis.call('ZREMRANGEBYSCORE', KEYS[1], '-inf', now)
+local live = redis.call('ZRANGE', KEYS[1], 0, -1)
+local given = {}
+for i = 5, #ARGV do given[ARGV[i]] = KEYS[i - 2] end
+local known = true
+for _, name in ipairs(live) do
+  if name ~= ARGV[1] and not given[name] then known = false end
+end
+if not known then table.insert(live, 1, -1) return live end
+local held = tonumber(redis.call('HGET', KEYS[2], ARGV[3])) or 0
+for _, name in ipairs(live) do
+  if name ~= ARGV[1] then held = held + (tonumber(redis.call('HGET', given[name], ARGV[3])) or 0) end
+end
+if held >= tonumber(ARGV[4]) then table.insert(live, 1, 0) return live end
+redis.call('HINCRBY', KEYS[2], ARGV[3], 1)
+redis.call('PEXPIRE', KEYS[2], ARGV[2])
+redis.call('ZADD', KEYS[1], now + tonumber(ARGV[2]), ARGV[1])
+table.insert(live, 1, 1)
+return live`;
+
+// Gives back a place of the client ARGV[3]; a count never goes below nothing.
+export const givePlaceScript = `
+local left = redis.call('HINCRBY', KEYS[2], ARGV[3], -1)
+if left <= 0 then redis.call('HDEL', KEYS[2], ARGV[3]) end
+return left`;
+
+// Renews this instance's lease; answers 1 if its hash of places is still there (0: Redis lost it,
+// restarted or flushed, or the lease ran out while this instance was away: the caller writes it anew).
+export const renewPlacesScript = `
+local time = redis.call('TIME')
+local now = tonumber(time[1]) * 1000 + math.floor(tonumber(time[2]) / 1000)
+redis.call('ZADD', KEYS[1], now + tonumber(ARGV[2]), ARGV[1])
+return redis.call('PEXPIRE', KEYS[2], ARGV[2])`;
+
+// Writes this instance's hash of places anew from ARGV[3..] (key, count, key, count...).
+export const writePlacesScript = `
+redis.call('DEL', KEYS[2])
+local time = redis.call('TIME')
+local now = tonumber(time[1]) * 1000 + math.floor(tonumber(time[2]) / 1000)
+redis.call('ZADD', KEYS[1], now + tonumber(ARGV[2]), ARGV[1])
+-- One HSET per place rather than one with every place: unpack() of thousands of values would
+-- overflow Lua's stack.
+for i = 3, #ARGV - 1, 2 do redis.call('HSET', KEYS[2], ARGV[i], ARGV[i + 1]) end
+redis.call('PEXPIRE', KEYS[2], ARGV[2])
+return 1`;

@@ -1,0 +1,155 @@
+import { type ChildProcess, spawn } from 'node:child_process';
+import { once } from 'node:events';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { createRedisStreamPlaces } from '@/lib/limits/create-redis-stream-places';
+import type { StreamPlaces } from '@/lib/limits/stream-places';
+import { type RedisServer, startRedis } from './start-redis';
+import { eventually } from './wait-for';
+
+// STREAMS_PER_IP for a whole cluster (lib/limits/create-redis-stream-places.ts) on a private
+// redis-server: instances share one count per address, and the places of an instance that dies
+// without a word come free within its lease.
+const PORT = 4920;
+const ADDRESS = '198.51.100.7';
+
+let redis: RedisServer;
+let prefixes = 0;
+const open: StreamPlaces[] = [];
+const children: ChildProcess[] = [];
+
+/** Instances sharing one cluster (one key prefix) per case. */
+function cluster(leaseMs = 15_000) {
+  const prefix = `places-test-${++prefixes}:`;
+  let instances = 0;
+  return {
+    prefix,
+    instance: () => {
+      const places = createRedisStreamPlaces({
+        url: redis.url,
+        prefix,
+        instance: `i${++instances}`,
+        leaseMs,
+      });
+      open.push(places);
+      return places;
+    },
+  };
+}
+
+/** Whether `places` is refused a place for ADDRESS under `limit` (a place it is given goes back). */
+async function refused(places: StreamPlaces, limit: number): Promise<boolean> {
+  if (!(await places.take(ADDRESS, limit))) return true;
+  places.give(ADDRESS);
+  return false;
+}
+
+/** How many of these takes were granted. */
+const granted = async (takes: Array<Promise<boolean>>) => (await Promise.all(takes)).filter(Boolean).length;
+
+beforeAll(async () => {
+  redis = await startRedis({ port: PORT });
+});
+afterEach(async () => {
+  for (const child of children.splice(0)) child.kill('SIGKILL');
+  await Promise.all(open.splice(0).map((places) => places.close()));
+});
+afterAll(async () => {
+  await redis?.stop();
+});
+
+describe('createRedisStreamPlaces', () => {
+  it('grants an address the limit across instances, however the takes interleave', async () => {
+    const { instance } = cluster();
+    const [a, b] = [instance(), instance()];
+    const takes = Array.from({ length: 45 }, (_, i) => (i % 2 ? a : b).take(ADDRESS, 20));
+    expect(await granted(takes)).toBe(20);
+    // Another address has its own count.
+    expect(await a.take('198.51.100.8', 20)).toBe(true);
+  });
+
+  it('gives a place back to the whole cluster', async () => {
+    const { instance } = cluster();
+    const [a, b] = [instance(), instance()];
+    expect(await granted([a.take(ADDRESS, 2), a.take(ADDRESS, 2)])).toBe(2);
+    expect(await b.take(ADDRESS, 2)).toBe(false);
+    a.give(ADDRESS);
+    expect(await b.take(ADDRESS, 2)).toBe(true);
+    expect(await a.take(ADDRESS, 2)).toBe(false);
+  });
+
+  it('frees the places of an instance killed without a word within its lease', async () => {
+    const leaseMs = 1_500;
+    const { prefix, instance } = cluster(leaseMs);
+    const child = spawn(
+      process.execPath,
+      [
+        '--conditions=react-server',
+        '--import',
+        'tsx',
+        'test/integration/hold-stream-places.ts',
+        redis.url,
+        prefix,
+        'doomed',
+        String(leaseMs),
+        ADDRESS,
+        '10',
+      ],
+      { stdio: ['ignore', 'pipe', 'inherit'] },
+    );
+    children.push(child);
+    let printed = '';
+    child.stdout?.on('data', (chunk: Buffer) => {
+      printed += chunk;
+    });
+    await eventually(
+      'the child to hold its places',
+      () => {
+        if (child.exitCode !== null) throw new Error(`the child exited with ${child.exitCode}`);
+        return printed.includes('held');
+      },
+      20_000,
+    );
+
+    const b = instance();
+    expect(await granted(Array.from({ length: 11 }, () => b.take(ADDRESS, 20)))).toBe(10);
+    child.kill('SIGKILL');
+    await once(child, 'exit');
+    // The ten places come back once the dead instance's lease has run out.
+    await eventually('a freed place', () => b.take(ADDRESS, 20), leaseMs * 3);
+    expect(await granted(Array.from({ length: 12 }, () => b.take(ADDRESS, 20)))).toBe(9);
+  });
+
+  it('writes its places anew when Redis lost them', async () => {
+    const leaseMs = 600;
+    const { instance } = cluster(leaseMs);
+    const [a, b] = [instance(), instance()];
+    expect(await granted([a.take(ADDRESS, 2), a.take(ADDRESS, 2)])).toBe(2);
+    await redis.call('FLUSHALL');
+    // Until a's next renewal Redis knows none of its places; then it knows both again.
+    await eventually("a's places written again", () => refused(b, 2), leaseMs * 3);
+  });
+
+  it('lets a stream in on its own count while Redis is away, and counts it once Redis is back', async () => {
+    const leaseMs = 600;
+    const { instance } = cluster(leaseMs);
+    const [a, b] = [instance(), instance()];
+    expect(await a.take(ADDRESS, 1)).toBe(true);
+    await redis.stop();
+    // Redis away: the place is the process's own (the admission applies the limit per process then).
+    expect(await a.take(ADDRESS, 1)).toBe(true);
+    await redis.start();
+    // Back, and empty: a writes both places; b sees the address full.
+    await eventually("a's places written once Redis is back", () => refused(b, 2));
+    a.give(ADDRESS);
+    a.give(ADDRESS);
+    await eventually('the places given back', async () => !(await refused(b, 2)));
+  });
+
+  it('gives every place back at once when it closes', async () => {
+    const { instance } = cluster();
+    const [a, b] = [instance(), instance()];
+    expect(await granted([a.take(ADDRESS, 2), a.take(ADDRESS, 2)])).toBe(2);
+    await a.close();
+    expect(await granted([b.take(ADDRESS, 2), b.take(ADDRESS, 2), b.take(ADDRESS, 2)])).toBe(2);
+  });
+});
