@@ -9,7 +9,7 @@ import { showOutputOnFailure } from './show-output-on-failure';
 import { openClient, type SseClient } from './sse-client';
 import { type App, startApp } from './start-app';
 import { type RedisServer, startRedis } from './start-redis';
-import { liveSnapshot } from './wait-for';
+import { eventually, liveSnapshot } from './wait-for';
 
 // The board remembers (the built app, npm start, the fake Douban, the embedded store on disk): a
 // score change, a first score and a move from 即将上映 to 正在上映 at the fake Douban show in the
@@ -145,6 +145,21 @@ describe('the history of a film', () => {
     const html = await page.text();
     expect(html).toContain(`<h1 class="film-title">${leaving.title}</h1>`);
     expect(html).toContain(encodeURIComponent(leaving.posterUrl as string));
+  });
+
+  it('sends no update while Douban shows the same page, 开分, entry time and 最近下映 included', async () => {
+    // By now trends carry ratedAt, playingAt and leftAt (the cases above): a trend rebuilt on each
+    // poll must compare equal to the board's copy, or every poll sends those films again.
+    const client = connect();
+    const { version } = await liveSnapshot(client);
+    const seen = client.received.length;
+    const polls = fake.requests(CITY);
+    // Each poll is fetched only once the one before was published: after four more fetches, three
+    // polls of an unchanged page have been compared with the board.
+    await eventually('four more polls', () => fake.requests(CITY) >= polls + 4);
+    const updates = client.received.slice(seen).filter((event) => event.type === 'update');
+    expect(updates.map((event) => event.data)).toEqual([]);
+    expect((await liveSnapshot(connect())).version).toBe(version);
   });
 
   it('survives a restart: the embedded store keeps it on disk, 最近下映 included', async () => {
