@@ -169,7 +169,10 @@ export async function startFakeDouban(options: FakeDoubanOptions = {}): Promise<
     delayed.add(timer);
   };
 
-  const server = createServer(onRequest);
+  // Idle connections outlive the clients' own keep-alive (undici's 4 s, Playwright's agent): with
+  // Node's default 5 s the fake could close a socket just as a client reused it (ECONNRESET, seen once
+  // in CI on a POST /__fake/score). The client then always closes first.
+  const server = createServer({ keepAliveTimeout: 60_000 }, onRequest);
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
     server.listen(port, host, () => {
