@@ -8,6 +8,8 @@ import type { PosterAnswer } from '@/lib/poster/create-poster-proxy';
 import { getServices } from '@/lib/services';
 import { shuttingDownSince } from '@/lib/shutdown';
 import { createConnectionDrain } from './create-connection-drain';
+import { listenForProbes } from './listen-for-probes';
+import { pathOf } from './path-of';
 import { serveNodeStream } from './serve-node-stream';
 import { writePosterAnswer } from './write-poster-answer';
 import { writeResponse } from './write-response';
@@ -26,20 +28,6 @@ function readFlag(names: string[]): string | undefined {
   const args = process.argv.slice(2);
   const at = args.findIndex((arg) => names.includes(arg));
   return at === -1 ? undefined : args[at + 1];
-}
-
-/**
- * The path a request names, as Next routes it: dot segments resolved (`/api/movies/./stream`,
- * `/api/x/../movies/stream`, `%2e` included) the way the WHATWG URL parser does, so that every
- * spelling Next would serve from a route handler is served here instead, through the same admission
- * with the socket's address. Null for a target that is not a path (Next answers it).
- */
-function pathOf(request: IncomingMessage): string | null {
-  try {
-    return new URL(request.url ?? '/', 'http://localhost').pathname;
-  } catch {
-    return null;
-  }
 }
 
 /** GET /api/poster, as the route handler answers it: the cached bytes, not a copy; errors as JSON. */
@@ -92,10 +80,14 @@ async function main(): Promise<void> {
     else void handle(request, response);
   });
   // At shutdown: close each connection once its response is done, so nothing comes back on it, and
-  // stop accepting connections; resolves once in-flight requests have finished.
+  // stop accepting connections, but for health probes (a stand-in on the same address answers them
+  // until the process exits); resolves once in-flight requests have finished.
   closeServer = () => {
     connections.drain();
-    return new Promise<void>((resolve) => server.close(() => resolve()));
+    const address = server.address();
+    const closed = new Promise<void>((resolve) => server.close(() => resolve()));
+    if (address && typeof address === 'object') listenForProbes({ port: address.port, hostname });
+    return closed;
   };
   server.listen(port, hostname, () => {
     console.log(`✓ Ready on http://${hostname ?? 'localhost'}:${port}`);
