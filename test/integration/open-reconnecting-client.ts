@@ -48,7 +48,14 @@ export function openReconnectingClient(
     maxAttempts = 1_000,
     initialRetryMs = 3_000,
     answerTimeoutMs = 10_000,
-  }: { maxAttempts?: number; initialRetryMs?: number; answerTimeoutMs?: number } = {},
+    localAddress,
+  }: {
+    maxAttempts?: number;
+    initialRetryMs?: number;
+    answerTimeoutMs?: number;
+    /** The loopback address to connect from (127.0.0.2…), so a proxy sees clients of many addresses. */
+    localAddress?: string;
+  } = {},
 ): ReconnectingClient {
   const events: ReceivedEvent[] = [];
   const attempts: Attempt[] = [];
@@ -93,7 +100,7 @@ export function openReconnectingClient(
     };
     const headers: Record<string, string> = { Accept: 'text/event-stream', 'Cache-Control': 'no-cache' };
     if (sentId !== '') headers['Last-Event-ID'] = sentId;
-    const current = get(url, { headers }, (response) => {
+    const current = get(url, { headers, localAddress }, (response) => {
       answered = true;
       current.setTimeout(0);
       if (response.statusCode !== 200) {
