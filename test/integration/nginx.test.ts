@@ -163,6 +163,45 @@ async function health(name: Name): Promise<{ streams: number; clients: number }>
   return (await response.json()) as { streams: number; clients: number };
 }
 
+/** How many streams of `city` instance `name` serves, by its own /api/health. */
+async function cityStreams(name: Name, city: string): Promise<number> {
+  const response = await fetch(`${app(name).url}/api/health`, {
+    headers: { Authorization: `Bearer ${METRICS_TOKEN}` },
+  });
+  const { cities } = (await response.json()) as { cities: Array<{ city: string; streams: number }> };
+  return cities.find((entry) => entry.city === city)?.streams ?? 0;
+}
+
+interface HeldStream {
+  status: number;
+  retryAfter: string | undefined;
+  /** The body of a refusal (a stream's is never read). */
+  text(): Promise<string>;
+  close(): void;
+}
+
+/** A stream asked for from `localAddress` and held open when served; a refusal's body kept to read. */
+function holdStream(url: string, localAddress: string): Promise<HeldStream> {
+  return new Promise((resolve, reject) => {
+    const request = get(url, { agent: false, localAddress }, (response) => {
+      const body: Buffer[] = [];
+      if (response.statusCode !== 200) response.on('data', (chunk: Buffer) => body.push(chunk));
+      const ended = new Promise<void>((done) => response.on('end', done));
+      response.on('error', () => {});
+      resolve({
+        status: response.statusCode ?? 0,
+        retryAfter: response.headers['retry-after'],
+        text: async () => {
+          await ended;
+          return Buffer.concat(body).toString('utf8');
+        },
+        close: () => request.destroy(),
+      });
+    });
+    request.on('error', reject);
+  });
+}
+
 /** The first event of `stream` that gives FIRST_ID `score`, once readable. */
 async function untilScore(stream: RawStream, score: number): Promise<void> {
   await stream.until(`an update with score ${score}`, () =>
@@ -365,6 +404,53 @@ describe('behind nginx (deploy/nginx.conf)', () => {
     }
     expectGapless(viewers, watcher);
     for (const client of viewers) client.close();
+  }, 60_000);
+
+  it('holds STREAMS_PER_IP for the cluster: of 45 streams from one address 20 are served, and an instance killed with SIGKILL frees its places within its lease', async () => {
+    const city = 'wuhan';
+    const address = '127.0.0.250';
+    const url = `${nginx.url}${streamPath(city)}`;
+    const answers = await Promise.all(Array.from({ length: 45 }, () => holdStream(url, address)));
+    const held = answers.filter((answer) => answer.status === 200);
+    expect(answers.filter((answer) => answer.status !== 200).map((answer) => answer.status)).toEqual(
+      Array(25).fill(429),
+    );
+    expect(held).toHaveLength(20);
+    const refused = await holdStream(url, address);
+    expect(refused.status).toBe(429);
+    expect(Number(refused.retryAfter)).toBeGreaterThanOrEqual(30);
+    expect(JSON.parse(await refused.text())).toMatchObject({ error: 'ip-limit' });
+    // Both instances serve some of the 20 (nginx takes turns): the limit is the cluster's, not each one's.
+    const onA = await cityStreams('a', city);
+    expect([onA, await cityStreams('b', city)]).toEqual([onA, 20 - onA]);
+    expect(onA).toBeGreaterThan(0);
+    expect(onA).toBeLessThan(20);
+
+    const killed = app('a');
+    killed.kill('SIGKILL');
+    await withTimeout(killed.exited, 10_000, () => 'a did not exit');
+    apps.a = undefined;
+    const killedAt = Date.now();
+    // a's places come free when its lease in Redis runs out (15 s after its last renewal), and only
+    // its places: the address gets exactly that many streams back, through b.
+    const regained: HeldStream[] = [];
+    await eventually(
+      `the ${onA} places of the killed instance free again`,
+      async () => {
+        const answer = await holdStream(url, address);
+        if (answer.status === 200) regained.push(answer);
+        else answer.close();
+        return regained.length === onA;
+      },
+      25_000,
+    );
+    console.log(
+      `the killed instance's ${onA} places were free again ${Date.now() - killedAt} ms after SIGKILL`,
+    );
+    const past = await holdStream(url, address);
+    expect(past.status).toBe(429);
+    for (const stream of [...held, ...regained, past]) stream.close();
+    apps.a = await start('a');
   }, 60_000);
 
   describe('in a browser', () => {
