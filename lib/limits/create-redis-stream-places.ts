@@ -9,6 +9,9 @@ import {
 } from './stream-place-scripts';
 import type { StreamPlaces } from './stream-places';
 
+/** A field no client key can be (see `clientKeyOf`): set by every write of the whole hash. */
+const WHOLE = '~whole';
+
 /**
  * The cluster's stream places on Redis. Each instance keeps its places in a hash of its own
  * (client key -> count) under a lease: the hash and the instance's entry in the set of instances
@@ -18,15 +21,15 @@ import type { StreamPlaces } from './stream-places';
  *
  * This process's own count is the truth Redis mirrors: a place taken while Redis was away (let in
  * by the process's own count) is written when Redis is back, and so is every place when Redis lost
- * them (restarted, flushed, or this instance's lease ran out while it was stalled). Opening a
- * stream costs one round trip to Redis; holding streams costs one small command per renewal,
- * whatever their number.
+ * them (restarted, flushed, or this instance's lease ran out while it was stalled: the hash then
+ * lacks its mark). Opening a stream costs one round trip to Redis; holding streams costs one small
+ * command per renewal, whatever their number.
  */
 export function createRedisStreamPlaces({
   url,
   prefix,
   instance,
-  leaseMs = 15_000,
+  leaseMs = 6_000,
 }: {
   url: string;
   prefix: string;
@@ -34,11 +37,11 @@ export function createRedisStreamPlaces({
   instance: string;
   leaseMs?: number;
 }): StreamPlaces {
-  // One hash tag for every key, so the scripts may touch them together even on a Redis Cluster.
+  // One hash tag for every key: a script's keys must share a slot wherever Redis is sharded.
   const instancesKey = `${prefix}{places}:instances`;
   const placesKey = (name: string) => `${prefix}{places}:of:${name}`;
   // As the bus's command connection: calls fail at once while Redis is away, and a Redis that stops
-  // answering hangs no stream's admission for more than a second.
+  // answering holds no stream's admission for more than a second.
   const redis = new Redis(url, {
     connectTimeout: 2_000,
     maxRetriesPerRequest: 1,
@@ -62,8 +65,9 @@ export function createRedisStreamPlaces({
   const held = new Map<string, number>();
   /** The other instances last seen live, whose hashes a take passes to the script. */
   let others: string[] = [];
-  /** Whether Redis may disagree with `held` (a call failed): written anew at the next renewal. */
+  /** Whether Redis may disagree with `held` (a call failed, or Redis lost the hash): write it whole. */
   let stale = false;
+  /** Takes sent and not answered: the whole hash is written only when there are none. */
   let taking = 0;
   let closed = false;
 
@@ -85,35 +89,52 @@ export function createRedisStreamPlaces({
       limit,
       ...live,
     ) as Promise<Array<number | string>>;
+  const unavailable = (during: string, error: unknown) =>
+    logThrottled('warn', 'stream-places-unavailable', `stream-places-${during}`, { error: String(error) });
 
-  const write = async () => {
-    const pairs = [...held].flat();
-    stale = false;
-    await redis.eval(writePlacesScript, 2, instancesKey, placesKey(instance), instance, leaseMs, ...pairs);
-  };
-  const renew = async () => {
-    // A write while a take is on its way could count its place twice or not at all: next time.
+  /**
+   * Writes the whole hash from `held`, sent at once (one connection keeps the order of calls): a
+   * take on its way meanwhile could be counted twice or not at all, so not while one is; the last
+   * take to be answered writes it then.
+   */
+  const writeWhole = () => {
     if (closed || taking > 0) return;
+    stale = false;
+    const pairs = [...held].flat();
+    redis
+      .eval(writePlacesScript, 2, instancesKey, placesKey(instance), instance, leaseMs, WHOLE, ...pairs)
+      .catch((error: unknown) => {
+        stale = true;
+        unavailable('write', error);
+      });
+  };
+  // Renewing the lease changes no count: it runs whatever takes are on their way, so that a flood
+  // of takes (refused ones renew nothing) cannot let it lapse.
+  const renew = async () => {
+    if (closed) return;
     try {
-      if (stale) await write();
-      else {
-        const kept = await redis.eval(
-          renewPlacesScript,
-          2,
-          instancesKey,
-          placesKey(instance),
-          instance,
-          leaseMs,
-        );
-        if (kept === 0 && held.size > 0) await write();
-      }
+      const whole = await redis.eval(
+        renewPlacesScript,
+        2,
+        instancesKey,
+        placesKey(instance),
+        instance,
+        leaseMs,
+        WHOLE,
+      );
+      if (whole === 0) stale = true;
     } catch (error) {
       stale = true;
-      logThrottled('warn', 'stream-places-unavailable', 'stream-places-renew', { error: String(error) });
+      unavailable('renew', error);
     }
+    if (stale) writeWhole();
   };
   const timer = setInterval(renew, Math.max(1, Math.floor(leaseMs / 3)));
   timer.unref();
+  // A Redis that comes back may be an empty one.
+  redis.on('ready', () => {
+    stale = true;
+  });
 
   return {
     async take(key, limit) {
@@ -137,10 +158,11 @@ export function createRedisStreamPlaces({
       } catch (error) {
         // Let in by the process's own count (the caller's), and written to Redis when it is back.
         stale = true;
-        logThrottled('warn', 'stream-places-unavailable', 'stream-places-take', { error: String(error) });
+        unavailable('take', error);
         return true;
       } finally {
         taking -= 1;
+        if (stale && taking === 0) writeWhole();
       }
     },
     give(key) {

@@ -41,22 +41,27 @@ local left = redis.call('HINCRBY', KEYS[2], ARGV[3], -1)
 if left <= 0 then redis.call('HDEL', KEYS[2], ARGV[3]) end
 return left`;
 
-// Renews this instance's lease; answers 1 if its hash of places is still there (0: Redis lost it,
-// restarted or flushed, or the lease ran out while this instance was away: the caller writes it anew).
+// Renews this instance's lease; answers 1 if its hash of places is whole (it has the mark ARGV[3]
+// that every write of the whole hash sets), 0 if Redis lost it (restarted, flushed, or the lease ran
+// out while this instance stalled), even when a take has since made it anew with one place in it:
+// the caller then writes it whole again.
 export const renewPlacesScript = `
 local time = redis.call('TIME')
 local now = tonumber(time[1]) * 1000 + math.floor(tonumber(time[2]) / 1000)
 redis.call('ZADD', KEYS[1], now + tonumber(ARGV[2]), ARGV[1])
-return redis.call('PEXPIRE', KEYS[2], ARGV[2])`;
+redis.call('PEXPIRE', KEYS[2], ARGV[2])
+return redis.call('HEXISTS', KEYS[2], ARGV[3])`;
 
-// Writes this instance's hash of places anew from ARGV[3..] (key, count, key, count...).
+// Writes this instance's hash of places anew: the mark ARGV[3], then ARGV[4..] (key, count, key,
+// count...).
 export const writePlacesScript = `
 redis.call('DEL', KEYS[2])
 local time = redis.call('TIME')
 local now = tonumber(time[1]) * 1000 + math.floor(tonumber(time[2]) / 1000)
 redis.call('ZADD', KEYS[1], now + tonumber(ARGV[2]), ARGV[1])
+redis.call('HSET', KEYS[2], ARGV[3], 1)
 -- One HSET per place rather than one with every place: unpack() of thousands of values would
 -- overflow Lua's stack.
-for i = 3, #ARGV - 1, 2 do redis.call('HSET', KEYS[2], ARGV[i], ARGV[i + 1]) end
+for i = 4, #ARGV - 1, 2 do redis.call('HSET', KEYS[2], ARGV[i], ARGV[i + 1]) end
 redis.call('PEXPIRE', KEYS[2], ARGV[2])
 return 1`;
