@@ -1,7 +1,6 @@
 import 'server-only';
 import { isOperator } from '@/lib/metrics/is-operator';
 import { readHealth } from '@/lib/read-health';
-import type { Services } from '@/lib/services';
 
 /**
  * Readiness, GET /api/health and /api/health/ready: 200 while this instance should get traffic, 503
@@ -10,14 +9,8 @@ import type { Services } from '@/lib/services';
  * whether it polls) goes to operators only when METRICS_TOKEN is set (`Authorization: Bearer <token>`,
  * as for /api/metrics): a load balancer or a probe needs the status alone.
  */
-export function answerReadiness({
-  authorization,
-  services,
-}: {
-  authorization: string | null;
-  services?: Services;
-}): Response {
-  const health = readHealth(services);
+export function answerReadiness({ authorization }: { authorization: string | null }): Response {
+  const health = readHealth();
   const body = isOperator(authorization) ? health : { ok: health.ok, problems: health.problems };
   return Response.json(body, {
     status: health.ok ? 200 : 503,

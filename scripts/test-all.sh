@@ -8,7 +8,7 @@ export NEXT_TELEMETRY_DISABLED=1 NO_COLOR=1
 # What npm cannot install comes from Debian, only when missing: Chromium for the end-to-end tests
 # (Playwright cannot download its browsers here), redis-server for the several-instance tests
 # (Debian's package does not start a server in a container; the tests start and stop their own) and
-# nginx-light for the test of deploy/nginx.conf (which runs /usr/sbin/nginx itself, on loopback).
+# nginx for the test of deploy/nginx.conf (which runs /usr/sbin/nginx itself, on loopback).
 apt_packages=()
 if [ -z "${CHROMIUM_PATH:-}" ] && ! command -v chromium >/dev/null 2>&1; then
   apt_packages+=(chromium)
@@ -16,9 +16,12 @@ fi
 if ! command -v redis-server >/dev/null 2>&1; then
   apt_packages+=(redis-server)
 fi
-# By its path: /usr/sbin is not on a non-root user's PATH.
+# By its path: /usr/sbin is not on a non-root user's PATH. Debian's `nginx` package owns it (on
+# Debian 12 `nginx-light` is that package plus an echo module the tests do not need).
+installing_nginx=""
 if [ -z "${NGINX_PATH:-}" ] && [ ! -x /usr/sbin/nginx ]; then
-  apt_packages+=(nginx-light)
+  apt_packages+=(nginx)
+  installing_nginx=yes
 fi
 if [ "${#apt_packages[@]}" -gt 0 ]; then
   sudo=""
@@ -27,8 +30,8 @@ if [ "${#apt_packages[@]}" -gt 0 ]; then
   # Installing nginx (or redis-server) starts the system's service, nginx on port 80, wherever no
   # /usr/sbin/policy-rc.d forbids starting services (a desktop, a VM). The tests need no service:
   # for the length of the install, a policy that forbids starting any (exit 101), removed
-  # afterwards, also when the install fails. (The package still enables nginx for the next boot:
-  # `systemctl disable nginx` if that machine should not serve port 80.)
+  # afterwards, also when the install fails; and nginx, which the package enables for the next
+  # boot, is disabled again where systemd runs.
   added_policy=""
   if [ ! -e /usr/sbin/policy-rc.d ]; then
     trap "$sudo rm -f /usr/sbin/policy-rc.d" EXIT
@@ -42,6 +45,9 @@ if [ "${#apt_packages[@]}" -gt 0 ]; then
   if [ -n "$added_policy" ]; then
     $sudo rm -f /usr/sbin/policy-rc.d
     trap - EXIT
+  fi
+  if [ -n "$installing_nginx" ] && [ -d /run/systemd/system ]; then
+    $sudo systemctl disable --quiet nginx || true
   fi
 fi
 

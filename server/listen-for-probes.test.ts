@@ -1,5 +1,6 @@
 import { once } from 'node:events';
 import { request as httpRequest, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { listenForProbes } from './listen-for-probes';
 
@@ -9,7 +10,8 @@ vi.mock('@/lib/answer-readiness', () => ({
     Response.json({ ok: false, problems: ['shutting-down'], authorization }, { status: 503 }),
 }));
 
-const PORT = 4945;
+/** Where the stand-in listens: a free port the system picks. */
+let port = 0;
 
 type Got = { status: number; headers: Record<string, unknown>; body: string } | { error: string };
 
@@ -17,7 +19,7 @@ type Got = { status: number; headers: Record<string, unknown>; body: string } | 
 function send(path: string, { method = 'GET', headers = {} } = {}): Promise<Got> {
   return new Promise((resolve) => {
     const request = httpRequest(
-      { host: '127.0.0.1', port: PORT, path, method, headers, agent: false },
+      { host: '127.0.0.1', port, path, method, headers, agent: false },
       (response) => {
         let body = '';
         response.setEncoding('utf8');
@@ -39,8 +41,9 @@ describe('listenForProbes', () => {
   let server: Server;
 
   beforeAll(async () => {
-    server = listenForProbes({ port: PORT, hostname: '127.0.0.1' });
+    server = listenForProbes({ port: 0, hostname: '127.0.0.1' });
     await once(server, 'listening');
+    port = (server.address() as AddressInfo).port;
   });
 
   afterAll(() => {

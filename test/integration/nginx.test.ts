@@ -28,7 +28,7 @@ const PREFIX = 'nginx-test:';
 const FIRST_ID = '36154853'; // 好东西, first movie of the recorded Shanghai page
 const METRICS_TOKEN = 'nginx-test-token';
 const VIEWERS = 50;
-const WORKER_SHUTDOWN_S = 3;
+const WORKER_SHUTDOWN_S = 5;
 
 type Name = 'a' | 'b';
 let fake: FakeDouban;
@@ -337,12 +337,15 @@ describe('behind nginx (deploy/nginx.conf)', () => {
     void leaving.exited.then(() => {
       gone = true;
     });
-    // New streams asked for while a leaves: it stops listening at SIGTERM, and would answer 503
-    // shutting-down on a connection it had already accepted. nginx passes each one to b.
+    // New streams asked for while a leaves: from SIGTERM on, a resets every new request but its
+    // health probes, and would answer 503 shutting-down on a connection it had already accepted.
+    // nginx passes each one to b. From addresses in turn, so that b, which sees each probe's
+    // connection close a moment later, never counts 20 of them from one address.
     const probe = async () => {
       const statuses: number[] = [];
       while (!gone && statuses.length < 200) {
-        statuses.push(await streamStatus(`${nginx.url}${streamPath(city)}`, {}, '127.0.0.200'));
+        const from = `127.0.0.${200 + (statuses.length % 40)}`;
+        statuses.push(await streamStatus(`${nginx.url}${streamPath(city)}`, {}, from));
       }
       return statuses;
     };
@@ -364,7 +367,8 @@ describe('behind nginx (deploy/nginx.conf)', () => {
     );
     const onRestarted = (await health('a')).streams;
     console.log(`new streams after the restart: ${onRestarted} of 10 on the restarted instance`);
-    expect(onRestarted).toBeGreaterThanOrEqual(4);
+    // About half (each of nginx's workers takes turns on its own); none without max_fails=0.
+    expect(onRestarted).toBeGreaterThanOrEqual(2);
 
     expectGapless(viewers, watcher);
     for (const client of viewers) expect(client.opens).toBeLessThanOrEqual(2);
@@ -420,37 +424,48 @@ describe('behind nginx (deploy/nginx.conf)', () => {
     expect(refused.status).toBe(429);
     expect(Number(refused.retryAfter)).toBeGreaterThanOrEqual(30);
     expect(JSON.parse(await refused.text())).toMatchObject({ error: 'ip-limit' });
-    // Both instances serve some of the 20 (nginx takes turns): the limit is the cluster's, not each one's.
-    const onA = await cityStreams('a', city);
-    expect([onA, await cityStreams('b', city)]).toEqual([onA, 20 - onA]);
-    expect(onA).toBeGreaterThan(0);
-    expect(onA).toBeLessThan(20);
+    // nginx took turns: both instances were asked (each serves some, or its refusals are in nginx's
+    // log: a stream's line is written when it ends), and together they served 20, not 20 each.
+    const serving = { a: await cityStreams('a', city), b: await cityStreams('b', city) };
+    expect(serving.a + serving.b).toBe(20);
+    const refusedBy = (port: number) =>
+      nginx
+        .accessLog()
+        .some(
+          (line) =>
+            line.startsWith(`${address} `) && line.includes(streamPath(city)) && line.includes(`:${port} `),
+        );
+    expect(serving.a > 0 || refusedBy(PORTS.a)).toBe(true);
+    expect(serving.b > 0 || refusedBy(PORTS.b)).toBe(true);
 
-    const killed = app('a');
+    // The instance holding more of them (10 at least) dies without a word.
+    const victim: Name = serving.a >= serving.b ? 'a' : 'b';
+    const lost = serving[victim];
+    const killed = app(victim);
     killed.kill('SIGKILL');
-    await withTimeout(killed.exited, 10_000, () => 'a did not exit');
-    apps.a = undefined;
+    await withTimeout(killed.exited, 10_000, () => `${victim} did not exit`);
+    apps[victim] = undefined;
     const killedAt = Date.now();
-    // a's places come free when its lease in Redis runs out (15 s after its last renewal), and only
-    // its places: the address gets exactly that many streams back, through b.
+    // Its places come free when its lease in Redis runs out (6 s after its last renewal), and only
+    // its places: the address gets exactly that many streams back, through the other instance.
     const regained: HeldStream[] = [];
     await eventually(
-      `the ${onA} places of the killed instance free again`,
+      `the ${lost} places of the killed instance free again`,
       async () => {
         const answer = await holdStream(url, address);
         if (answer.status === 200) regained.push(answer);
         else answer.close();
-        return regained.length === onA;
+        return regained.length === lost;
       },
       25_000,
     );
     console.log(
-      `the killed instance's ${onA} places were free again ${Date.now() - killedAt} ms after SIGKILL`,
+      `the killed instance's ${lost} places were free again ${Date.now() - killedAt} ms after SIGKILL`,
     );
     const past = await holdStream(url, address);
     expect(past.status).toBe(429);
     for (const stream of [...held, ...regained, past]) stream.close();
-    apps.a = await start('a');
+    apps[victim] = await start(victim);
   }, 60_000);
 
   describe('in a browser', () => {

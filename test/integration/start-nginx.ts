@@ -21,7 +21,7 @@ const root = fileURLToPath(new URL('../..', import.meta.url));
 /** The recipe the README gives operators: the test runs this file, not a copy of it. */
 export const RECIPE_PATH = path.join(root, 'deploy/nginx.conf');
 /**
- * Debian's nginx (package nginx-light, which `npm test` installs when missing). Its absolute path, not
+ * Debian's nginx (package nginx, which `npm test` installs when missing). Its absolute path, not
  * PATH: /usr/sbin is not on a non-root user's PATH.
  */
 export const NGINX_PATH = process.env.NGINX_PATH || '/usr/sbin/nginx';
