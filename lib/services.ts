@@ -78,7 +78,12 @@ export function createServices({
   // With Redis, STREAMS_PER_IP holds across the cluster, not per instance.
   const places =
     bus.mode === 'redis' && env.redisUrl && env.streamsPerIp > 0
-      ? createRedisStreamPlaces({ url: env.redisUrl, prefix: env.redisPrefix, instance: bus.instance })
+      ? createRedisStreamPlaces({
+          url: env.redisUrl,
+          prefix: env.redisPrefix,
+          instance: bus.instance,
+          metrics,
+        })
       : null;
   const admission = createStreamAdmission({
     streamsPerIp: env.streamsPerIp,

@@ -1,12 +1,22 @@
 import 'server-only';
 import Redis from 'ioredis';
 import { logEvent, logThrottled } from '@/lib/log';
+import type { Metrics } from '@/lib/metrics/metrics';
 import {
   givePlaceScript,
   renewPlacesScript,
   takePlaceScript,
   writePlacesScript,
 } from './stream-place-scripts';
+
+const scripts = {
+  takePlace: takePlaceScript,
+  givePlace: givePlaceScript,
+  renewPlaces: renewPlacesScript,
+  writePlaces: writePlacesScript,
+};
+type Arg = string | number;
+
 import type { StreamPlaces } from './stream-places';
 
 /** A field no client key can be (see `clientKeyOf`): set by every write of the whole hash. */
@@ -29,12 +39,15 @@ export function createRedisStreamPlaces({
   url,
   prefix,
   instance,
+  metrics,
   leaseMs = 6_000,
 }: {
   url: string;
   prefix: string;
   /** This instance's id in the cluster (the bus's). */
   instance: string;
+  /** Counts the streams let in unshared (Redis not asked); none in tests that do not look. */
+  metrics?: Pick<Metrics, 'streamsUnshared'>;
   leaseMs?: number;
 }): StreamPlaces {
   // One hash tag for every key: a script's keys must share a slot wherever Redis is sharded.
@@ -51,6 +64,13 @@ export function createRedisStreamPlaces({
       Math.round(Math.min(100 * 2 ** Math.min(times, 6), 5_000) * (0.5 + Math.random() / 2)),
   });
   redis.on('error', (error: Error) => logEvent('debug', 'redis-error', { error: error.message }));
+  // Sent by their SHA (EVALSHA, the text only when Redis does not have it yet): a script's ~1 KB on
+  // every stream opened and closed is bandwidth, which a hosted Redis bills.
+  for (const [name, lua] of Object.entries(scripts)) redis.defineCommand(name, { lua });
+  const call = redis as unknown as Record<
+    keyof typeof scripts,
+    (keys: number, ...args: Arg[]) => Promise<unknown>
+  >;
   // The first streams may come while the connection is still being opened: they wait for it, a while.
   const opened = new Promise<void>((resolve) => {
     const timer = setTimeout(resolve, 2_000);
@@ -77,8 +97,7 @@ export function createRedisStreamPlaces({
     else held.delete(key);
   };
   const ask = (limit: number, key: string, live: string[]) =>
-    redis.eval(
-      takePlaceScript,
+    call.takePlace(
       2 + live.length,
       instancesKey,
       placesKey(instance),
@@ -101,8 +120,8 @@ export function createRedisStreamPlaces({
     if (closed || taking > 0) return;
     stale = false;
     const pairs = [...held].flat();
-    redis
-      .eval(writePlacesScript, 2, instancesKey, placesKey(instance), instance, leaseMs, WHOLE, ...pairs)
+    call
+      .writePlaces(2, instancesKey, placesKey(instance), instance, leaseMs, WHOLE, ...pairs)
       .catch((error: unknown) => {
         stale = true;
         unavailable('write', error);
@@ -113,15 +132,7 @@ export function createRedisStreamPlaces({
   const renew = async () => {
     if (closed) return;
     try {
-      const whole = await redis.eval(
-        renewPlacesScript,
-        2,
-        instancesKey,
-        placesKey(instance),
-        instance,
-        leaseMs,
-        WHOLE,
-      );
+      const whole = await call.renewPlaces(2, instancesKey, placesKey(instance), instance, leaseMs, WHOLE);
       if (whole === 0) stale = true;
     } catch (error) {
       stale = true;
@@ -158,6 +169,7 @@ export function createRedisStreamPlaces({
       } catch (error) {
         // Let in by the process's own count (the caller's), and written to Redis when it is back.
         stale = true;
+        metrics?.streamsUnshared.inc();
         unavailable('take', error);
         return true;
       } finally {
@@ -168,7 +180,7 @@ export function createRedisStreamPlaces({
     give(key) {
       hold(key, -1);
       if (closed) return;
-      redis.eval(givePlaceScript, 2, instancesKey, placesKey(instance), instance, leaseMs, key).catch(() => {
+      call.givePlace(2, instancesKey, placesKey(instance), instance, leaseMs, key).catch(() => {
         stale = true;
       });
     },

@@ -35,6 +35,11 @@ export function createMetrics() {
       labelNames: ['reason'],
       registers,
     }),
+    streamsUnshared: new Counter({
+      name: 'nowshowing_streams_unshared_total',
+      help: "Streams let in on this process's own per-IP count: the cluster's count in Redis could not be asked.",
+      registers,
+    }),
     slowClientsDropped: new Counter({
       name: 'nowshowing_slow_clients_dropped_total',
       help: 'Streams closed because the client fell too far behind (it resumes by Last-Event-ID).',

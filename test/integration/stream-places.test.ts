@@ -3,6 +3,7 @@ import { once } from 'node:events';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { createRedisStreamPlaces } from '@/lib/limits/create-redis-stream-places';
 import type { StreamPlaces } from '@/lib/limits/stream-places';
+import { createMetrics, type Metrics } from '@/lib/metrics/metrics';
 import { type RedisServer, startRedis } from './start-redis';
 import { eventually } from './wait-for';
 
@@ -23,12 +24,13 @@ function cluster(leaseMs = 15_000) {
   let instances = 0;
   return {
     prefix,
-    instance: () => {
+    instance: (metrics?: Metrics) => {
       const places = createRedisStreamPlaces({
         url: redis.url,
         prefix,
         instance: `i${++instances}`,
         leaseMs,
+        metrics,
       });
       open.push(places);
       return places;
@@ -135,11 +137,14 @@ describe('createRedisStreamPlaces', () => {
   it('lets a stream in on its own count while Redis is away, and counts it once Redis is back', async () => {
     const leaseMs = 2_000;
     const { instance } = cluster(leaseMs);
-    const [a, b] = [instance(), instance()];
+    const metrics = createMetrics();
+    const [a, b] = [instance(metrics), instance()];
     expect(await a.take(ADDRESS, 1)).toBe(true);
     await redis.stop();
-    // Redis away: the place is the process's own (the admission applies the limit per process then).
+    // Redis away: the place is the process's own (the admission applies the limit per process then),
+    // and counted as such for the operator.
     expect(await a.take(ADDRESS, 1)).toBe(true);
+    expect((await metrics.streamsUnshared.get()).values[0]?.value).toBe(1);
     await redis.start();
     // Back, and empty: a writes both places; b sees the address full.
     await eventually("a's places written once Redis is back", () => refused(b, 2));
