@@ -6,6 +6,7 @@ import {
   givePlaceScript,
   renewPlacesScript,
   takePlaceScript,
+  WHOLE,
   writePlacesScript,
 } from './stream-place-scripts';
 
@@ -18,9 +19,6 @@ const scripts = {
 type Arg = string | number;
 
 import type { StreamPlaces } from './stream-places';
-
-/** A field no client key can be (see `clientKeyOf`): set by every write of the whole hash. */
-const WHOLE = '~whole';
 
 /**
  * The cluster's stream places on Redis. Each instance keeps its places in a hash of its own

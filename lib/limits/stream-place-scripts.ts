@@ -8,11 +8,25 @@ import 'server-only';
 // clock); KEYS[2] this instance's hash of places (client key -> count); ARGV[1] this instance,
 // ARGV[2] the lease in ms.
 
+/** The mark of a whole hash of places: a field no client key can be (see `clientKeyOf`). */
+export const WHOLE = '~whole';
+
+// Garbage (keys of another type, counts that are not numbers: a bug, or a hand with redis-cli) is
+// dropped rather than failing every stream's admission; this instance's lost places are written
+// again at its next renewal (the hash lacks its mark). A count that is not a number, in another
+// instance's hash, has its mark removed: its owner writes it again.
+const dropGarbage = `
+if redis.call('TYPE', KEYS[1]).ok ~= 'zset' then redis.call('DEL', KEYS[1]) end
+if redis.call('TYPE', KEYS[2]).ok ~= 'hash' then redis.call('DEL', KEYS[2]) end
+if redis.call('HEXISTS', KEYS[2], ARGV[3]) == 1 and not tonumber(redis.call('HGET', KEYS[2], ARGV[3])) then
+  redis.call('HDEL', KEYS[2], ARGV[3], '${WHOLE}')
+end`;
+
 // Takes a place for the client ARGV[3] unless the live instances hold ARGV[4] for it. KEYS[3..]
 // are the hashes of the instances the caller believes live, named in ARGV[5..]. Answers
 // {1, live...} when taken, {0, live...} when full, {-1, live...} when a live instance was not
 // passed (the caller asks again with the list it gets back).
-export const takePlaceScript = `
+export const takePlaceScript = `${dropGarbage}
 local time = redis.call('TIME')
 local now = tonumber(time[1]) * 1000 + math.floor(tonumber(time[2]) / 1000)
 redis.call('ZREMRANGEBYSCORE', KEYS[1], '-inf', now)
@@ -26,7 +40,13 @@ end
 if not known then table.insert(live, 1, -1) return live end
 local held = tonumber(redis.call('HGET', KEYS[2], ARGV[3])) or 0
 for _, name in ipairs(live) do
-  if name ~= ARGV[1] then held = held + (tonumber(redis.call('HGET', given[name], ARGV[3])) or 0) end
+  if name ~= ARGV[1] then
+    local theirs = redis.pcall('HGET', given[name], ARGV[3])
+    if type(theirs) == 'string' then
+      if tonumber(theirs) then held = held + tonumber(theirs)
+      else redis.call('HDEL', given[name], '${WHOLE}') end
+    end
+  end
 end
 if held >= tonumber(ARGV[4]) then table.insert(live, 1, 0) return live end
 redis.call('HINCRBY', KEYS[2], ARGV[3], 1)
@@ -36,7 +56,7 @@ table.insert(live, 1, 1)
 return live`;
 
 // Gives back a place of the client ARGV[3]; a count never goes below nothing.
-export const givePlaceScript = `
+export const givePlaceScript = `${dropGarbage}
 local left = redis.call('HINCRBY', KEYS[2], ARGV[3], -1)
 if left <= 0 then redis.call('HDEL', KEYS[2], ARGV[3]) end
 return left`;
@@ -45,7 +65,7 @@ return left`;
 // that every write of the whole hash sets), 0 if Redis lost it (restarted, flushed, or the lease ran
 // out while this instance stalled), even when a take has since made it anew with one place in it:
 // the caller then writes it whole again.
-export const renewPlacesScript = `
+export const renewPlacesScript = `${dropGarbage}
 local time = redis.call('TIME')
 local now = tonumber(time[1]) * 1000 + math.floor(tonumber(time[2]) / 1000)
 redis.call('ZADD', KEYS[1], now + tonumber(ARGV[2]), ARGV[1])
@@ -54,7 +74,7 @@ return redis.call('HEXISTS', KEYS[2], ARGV[3])`;
 
 // Writes this instance's hash of places anew: the mark ARGV[3], then ARGV[4..] (key, count, key,
 // count...).
-export const writePlacesScript = `
+export const writePlacesScript = `${dropGarbage}
 redis.call('DEL', KEYS[2])
 local time = redis.call('TIME')
 local now = tonumber(time[1]) * 1000 + math.floor(tonumber(time[2]) / 1000)

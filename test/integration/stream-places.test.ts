@@ -170,6 +170,24 @@ describe('createRedisStreamPlaces', () => {
     expect(await refused(b, 2)).toBe(true);
   });
 
+  it('drops garbage in its keys rather than refusing or letting in every stream', async () => {
+    const leaseMs = 2_000;
+    const { prefix, instance } = cluster(leaseMs);
+    const [a, b] = [instance(), instance()];
+    expect(await granted([a.take(ADDRESS, 2), b.take(ADDRESS, 2)])).toBe(2);
+    // The set of instances becomes a string, b's count of ADDRESS a word, and a's hash a list.
+    await redis.call('SET', `${prefix}{places}:instances`, 'garbage');
+    await redis.call('HSET', `${prefix}{places}:of:i2`, ADDRESS, 'many');
+    await redis.call('DEL', `${prefix}{places}:of:i1`);
+    await redis.call('RPUSH', `${prefix}{places}:of:i1`, 'garbage');
+    const metrics = createMetrics();
+    const c = instance(metrics);
+    // Until the renewals write a's and b's places again, they count as none; then they count again.
+    expect(await c.take('203.0.113.9', 2)).toBe(true);
+    await eventually('the garbage replaced by the places it hid', () => refused(c, 2), leaseMs * 3);
+    expect((await metrics.streamsUnshared.get()).values[0]?.value).toBe(0);
+  });
+
   it('gives every place back at once when it closes', async () => {
     const { instance } = cluster();
     const [a, b] = [instance(), instance()];
