@@ -1,9 +1,10 @@
-import type { Announcement } from './use-change-announcer';
+import type { Announcement } from './use-coalesced-announcement';
 
 /**
- * The board's one polite live region for changes, hidden from the eye (the cards show them). It is
- * rendered empty with the page, so screen readers watch it before the first sentence arrives; each
- * sentence is a new node, so a repeated one is announced again. It never takes focus.
+ * A page's one polite live region for changes (the board's, a film page's), hidden from the eye (the
+ * cards and the film's values show them). It is rendered empty with the page, so screen readers
+ * watch it before the first sentence arrives; each sentence is a new node, so a repeated one is
+ * announced again. It never takes focus.
  */
 export function ChangeAnnouncer({ announcement }: { announcement: Announcement | null }) {
   return (

@@ -5,10 +5,13 @@ import { buildFilmChart } from '@/lib/chart/build-film-chart';
 import { formatMonthDay, formatMonthDayClock } from '@/lib/chart/format-china-date';
 import { appendFilmPoint } from '@/lib/film/append-film-point';
 import type { FilmHistory, FilmPoint, Movie } from '@/lib/types';
+import { ChangeAnnouncer } from './ChangeAnnouncer';
 import { detectFollowEvents, findFollowed } from './detect-follow-events';
 import { FilmChart } from './FilmChart';
+import { phraseFilmChange } from './phrase-film-change';
 import { tellFollowed } from './tell-followed';
-import { useFilmStream } from './use-film-stream';
+import { useCoalescedAnnouncement } from './use-coalesced-announcement';
+import { type FilmSighting, useFilmStream } from './use-film-stream';
 import { filmMarksStore } from './viewer-stores';
 
 const count = new Intl.NumberFormat('zh-CN');
@@ -56,7 +59,8 @@ function CurrentValues({
 /**
  * The live part of the film page: the current values and the chart. The server renders it with what
  * it read; in the browser it follows the city's stream and, when an update carries this film, shows
- * its new values and appends the point to the chart, drawn again by the same pure `buildFilmChart`.
+ * its new values and appends the point to the chart, drawn again by the same pure `buildFilmChart`;
+ * its live region tells what changed, as the board's does for the board.
  * The chart ends at the render time, then at the latest point: never at the browser's clock, so the
  * hydrated SVG is the server's.
  */
@@ -79,27 +83,38 @@ export function FilmLive({
   const [points, setPoints] = useState<readonly FilmPoint[]>(film.points);
   const [now, setNow] = useState(renderedAt);
 
-  // The film as last listed, for the news of a followed film (read in the event, not in a render).
+  const { announcement, note, clear } = useCoalescedAnnouncement(phraseFilmChange);
+
+  // The film as last listed, for the news of a followed film and the live region's sentence (read in
+  // the event, not in a render).
   const shown = useRef(listed);
-  const onMovie = useCallback(
-    (next: Movie, at: number) => {
-      const mark = findFollowed({ marks: filmMarksStore.read(), id: next.id });
-      if (mark) {
-        const before = shown.current ?? undefined;
-        tellFollowed(detectFollowEvents({ before, after: next, threshold: mark.threshold, city, cityName }));
-      }
+  const onFilm = useCallback(
+    ({ movie: next, at, via }: FilmSighting) => {
+      const before = shown.current;
       shown.current = next;
       setMovie(next);
-      setPoints((before) => appendFilmPoint(before, next, at));
-      setNow((before) => Math.max(before, at));
+      // Only updates are told: a snapshot (the first, a reconnection's) shows the film as it is.
+      if (via === 'update') note({ before, after: next });
+      else clear();
+      if (!next) return;
+      const mark = findFollowed({ marks: filmMarksStore.read(), id: next.id });
+      if (mark) {
+        tellFollowed(
+          detectFollowEvents({
+            before: before ?? undefined,
+            after: next,
+            threshold: mark.threshold,
+            city,
+            cityName,
+          }),
+        );
+      }
+      setPoints((earlier) => appendFilmPoint(earlier, next, at));
+      setNow((then) => Math.max(then, at));
     },
-    [city, cityName],
+    [city, cityName, note, clear],
   );
-  const onGone = useCallback(() => {
-    shown.current = null;
-    setMovie(null);
-  }, []);
-  useFilmStream({ city, id: film.id, version, onMovie, onGone });
+  useFilmStream({ city, id: film.id, version, onFilm });
 
   const chart = useMemo(
     () => buildFilmChart({ points, firstSeenAt: film.firstSeenAt, ratedAt: film.ratedAt, now }),
@@ -107,6 +122,7 @@ export function FilmLive({
   );
   return (
     <section className="film-live" aria-label="评分与人数">
+      <ChangeAnnouncer announcement={announcement} />
       <CurrentValues movie={movie} last={points.at(-1)} cityName={cityName} />
       <p className="film-since" data-testid="film-since">
         {chart.startLabel}记录{film.ratedAt !== null && `，${formatMonthDay(film.ratedAt)}开分`}

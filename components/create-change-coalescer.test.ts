@@ -67,4 +67,13 @@ describe('createChangeCoalescer', () => {
     vi.advanceTimersByTime(1_000);
     expect(onFlush).toHaveBeenCalledExactlyOnceWith({ before: board(7), after: board(8) });
   });
+
+  it('keeps an empty state before the first change (a film not listed, then listed, then changed)', () => {
+    const onFlush = vi.fn();
+    const coalescer = createChangeCoalescer<string | null>({ windowMs: 1_000, onFlush });
+    coalescer.note({ before: null, after: 'listed' });
+    coalescer.note({ before: 'listed', after: 'rescored' });
+    vi.advanceTimersByTime(1_000);
+    expect(onFlush).toHaveBeenCalledExactlyOnceWith({ before: null, after: 'rescored' });
+  });
 });

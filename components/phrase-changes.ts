@@ -1,3 +1,4 @@
+import { joinClauses } from './join-clauses';
 import type { ChangeCounts } from './summarize-changes';
 
 /** The order of the sentence: what most viewers watch for first. */
@@ -14,8 +15,9 @@ const PHRASES: [keyof ChangeCounts, string][] = [
  * the kinds that happened only, in a fixed order. `null` when there is nothing worth saying.
  */
 export function phraseChanges(counts: ChangeCounts): string | null {
-  const clauses = PHRASES.filter(([kind]) => counts[kind] > 0).map(
-    ([kind, phrase], index) => `${counts[kind]} 部${index === 0 ? '影片' : ''}${phrase}`,
+  return joinClauses(
+    PHRASES.filter(([kind]) => counts[kind] > 0).map(
+      ([kind, phrase], index) => `${counts[kind]} 部${index === 0 ? '影片' : ''}${phrase}`,
+    ),
   );
-  return clauses.length === 0 ? null : `${clauses.join('，')}。`;
 }

@@ -1,4 +1,5 @@
 import type { BoardSnapshot, Movie } from '@/lib/types';
+import { classifyListMove } from './classify-list-move';
 
 /** How many films changed in each way that is worth telling, between two boards of a city. */
 export interface ChangeCounts {
@@ -33,19 +34,12 @@ export function summarizeChanges({
   const counts: ChangeCounts = { rescored: 0, released: 0, listed: 0, left: 0, dropped: 0 };
   const was = byId(before);
   const is = byId(after);
-  for (const movie of is.values()) {
-    const old = was.get(movie.id);
-    if (!old || old.category !== movie.category) {
-      if (movie.category === 'nowplaying') counts.released += 1;
-      else counts.listed += 1;
-    } else if (old.score !== movie.score) {
-      counts.rescored += 1;
-    }
-  }
-  for (const movie of was.values()) {
-    if (is.has(movie.id)) continue;
-    if (movie.category === 'nowplaying') counts.left += 1;
-    else counts.dropped += 1;
+  for (const id of new Set([...was.keys(), ...is.keys()])) {
+    const old = was.get(id);
+    const movie = is.get(id);
+    const move = classifyListMove({ before: old?.category ?? null, after: movie?.category ?? null });
+    if (move) counts[move] += 1;
+    else if (old && movie && old.score !== movie.score) counts.rescored += 1;
   }
   return counts;
 }

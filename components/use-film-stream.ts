@@ -19,31 +19,42 @@ function timeOf(fetchedAt: string | null): number {
   return Number.isNaN(at) ? Date.now() : at;
 }
 
+/** One sighting of the film in an event of its city's stream. */
+export interface FilmSighting {
+  /** The film as the city lists it; `null` when it is on none of the city's lists. */
+  movie: Movie | null;
+  /** When Douban's page was fetched (ms), else when the event reached us. */
+  at: number;
+  /**
+   * `update`: the film changed since the last event. `snapshot`: the board was sent whole (no
+   * version to resume from, or too old a one after a reconnection), showing the film as it is now.
+   */
+  via: 'update' | 'snapshot';
+}
+
 /**
  * Follows one film on its city's board stream (`/api/movies/stream`), resuming from the version the
- * server rendered, so only what changed since arrives. `onMovie` gets the film whenever an event
- * carries it (an update that changed it, a snapshot that lists it) with the time of Douban's fetch;
- * `onGone` when the film leaves the city's lists. Events are checked with the server's schemas; the
- * rest of the board is not kept. As on the board, an answer other than 200 closes the EventSource
- * for good, so we reopen it ourselves with backoff; and the stream is shared with the browser's other
- * tabs on the city (shareCityStream), board or film page.
+ * server rendered, so only what changed since arrives. `onFilm` gets the film whenever an event
+ * carries it: an update that changed it or took it off the city's lists, a snapshot (listing it or
+ * not). Events are checked with the server's schemas; the rest of the board is not kept. As on the
+ * board, an answer other than 200 closes the EventSource for good, so we reopen it ourselves with
+ * backoff; and the stream is shared with the browser's other tabs on the city (shareCityStream),
+ * board or film page.
  */
 export function useFilmStream({
   city,
   id,
   version,
-  onMovie,
-  onGone,
+  onFilm,
 }: {
   city: string;
   id: string;
   version: number | null;
-  onMovie: (movie: Movie, at: number) => void;
-  onGone: (at: number) => void;
+  onFilm: (sighting: FilmSighting) => void;
 }): void {
-  const latest = useRef({ onMovie, onGone, version });
+  const latest = useRef({ onFilm, version });
   useEffect(() => {
-    latest.current = { ...latest.current, onMovie, onGone };
+    latest.current = { ...latest.current, onFilm };
   });
 
   useEffect(() => {
@@ -55,8 +66,7 @@ export function useFilmStream({
       const board = parsed.data;
       seen = board.version;
       const movie = [...board.nowPlaying, ...board.upcoming].find((candidate) => candidate.id === id);
-      if (movie) latest.current.onMovie(movie, timeOf(board.fetchedAt));
-      else latest.current.onGone(timeOf(board.fetchedAt));
+      latest.current.onFilm({ movie: movie ?? null, at: timeOf(board.fetchedAt), via: 'snapshot' });
     };
     const onUpdate = (data: string) => {
       const parsed = boardUpdateSchema.safeParse(readData(data));
@@ -65,8 +75,9 @@ export function useFilmStream({
       if (seen !== null && update.version <= seen) return;
       seen = update.version;
       const movie = [...update.added, ...update.updated].find((candidate) => candidate.id === id);
-      if (movie) latest.current.onMovie(movie, timeOf(update.fetchedAt));
-      else if (update.removed.includes(id)) latest.current.onGone(timeOf(update.fetchedAt));
+      if (movie || update.removed.includes(id)) {
+        latest.current.onFilm({ movie: movie ?? null, at: timeOf(update.fetchedAt), via: 'update' });
+      }
     };
 
     return shareCityStream({

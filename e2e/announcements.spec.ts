@@ -1,30 +1,12 @@
 import { expect, type Page, test } from '@playwright/test';
 import { commandFake, resetFake } from './fake-douban';
+import { recordAnnouncements } from './record-announcements';
 
 test.beforeEach(async ({ request }) => {
   await resetFake(request);
 });
 
 const card = (page: Page, id: string) => page.locator(`[data-testid="movie-card"][data-movie-id="${id}"]`);
-
-/**
- * Records every sentence the board's live region is given, as a screen reader would hear them: each
- * mutation of the region with text in it. Read back with `announcements`.
- */
-async function recordAnnouncements(page: Page): Promise<void> {
-  await page.evaluate(() => {
-    const region = document.querySelector('[data-testid="change-announcer"]');
-    if (!region) throw new Error('no live region for changes');
-    const heard: string[] = [];
-    (window as unknown as { heard: string[] }).heard = heard;
-    new MutationObserver(() => {
-      const text = region.textContent?.trim();
-      if (text) heard.push(text);
-    }).observe(region, { childList: true, subtree: true, characterData: true });
-  });
-}
-
-const announcements = (page: Page) => page.evaluate(() => (window as unknown as { heard: string[] }).heard);
 
 test('a batch of changes at Douban is announced once, in one sentence, and focus stays put', async ({
   page,
@@ -37,7 +19,7 @@ test('a batch of changes at Douban is announced once, in one sentence, and focus
   await expect(region).toHaveAttribute('role', 'status');
   // The first snapshot is the page itself: nothing to announce.
   await expect(region).toHaveText('');
-  await recordAnnouncements(page);
+  const heard = await recordAnnouncements(page);
   const link = card(page, '36154853').getByRole('link', { name: '好东西', exact: true });
   await link.focus();
 
@@ -62,7 +44,7 @@ test('a batch of changes at Douban is announced once, in one sentence, and focus
   // A later change is its own sentence; by the time it is heard, any repeat of the batch would be too.
   await commandFake(request, { path: 'score', body: { city: 'shanghai', id: '36934908', score: 8.5 } });
   await expect(card(page, '36934908').getByTestId('movie-score')).toHaveText('8.5');
-  await expect.poll(() => announcements(page)).toEqual([batch, '1 部影片评分变化。']);
+  await expect.poll(heard).toEqual([batch, '1 部影片评分变化。']);
   await expect(link).toBeFocused();
   // The board's live regions: the status line's state and the changes' sentence; no card has one.
   const board = page.getByRole('region', { name: '上海影讯' });
@@ -75,7 +57,7 @@ test('a batch of changes at Douban is announced once, in one sentence, and focus
 test('votes moving alone are not announced', async ({ page, request }) => {
   await page.goto('/?city=shanghai');
   await expect(page.getByTestId('status-line')).toHaveAttribute('data-state', 'live');
-  await recordAnnouncements(page);
+  const heard = await recordAnnouncements(page);
   const good = card(page, '36154853');
   const votes = good.locator('.votes');
   const before = await votes.textContent();
@@ -87,5 +69,5 @@ test('votes moving alone are not announced', async ({ page, request }) => {
   await expect(votes).toHaveText('999,999人评价');
   await commandFake(request, { path: 'score', body: { city: 'shanghai', id: '36154853', score: 9.2 } });
   await expect(page.getByTestId('change-announcer')).toHaveText('1 部影片评分变化。');
-  expect(await announcements(page)).toEqual(['1 部影片评分变化。']);
+  expect(await heard()).toEqual(['1 部影片评分变化。']);
 });
