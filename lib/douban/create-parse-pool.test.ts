@@ -123,7 +123,9 @@ describe('createParsePool', () => {
   });
 
   it('refuses a parse beyond its bound of pages waiting (parse-busy)', async () => {
-    const pool = poolOf({ workerFile: testWorkerFile, timeoutMs: 300, maxPending: 2 });
+    // The bound also covers the next parse's fresh thread, whose start took over 300 ms on a loaded
+    // machine (the test failed there at 300).
+    const pool = poolOf({ workerFile: testWorkerFile, timeoutMs: 1_500, maxPending: 2 });
     const blocked = [1, 2].map(() =>
       reasonOf(pool.parse({ bytes: new Uint8Array(), contentType: 'test/block' })),
     );
