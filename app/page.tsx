@@ -46,7 +46,7 @@ export default async function Page(props: Props) {
     // The no-JavaScript city form submits what was typed, often a Chinese name.
     const named = cities.find((candidate) => candidate.name === input);
     if (named) redirect(boardViewHref({ city: named.slug, view }));
-    return <UnknownCity input={input} cities={cities} fallback={parseCity(env.defaultCity)} />;
+    return <UnknownCity input={input} cities={cities} fallback={parseCity(env.defaultCity)} view={view} />;
   }
 
   // The no-JavaScript filter form submits every field, defaults and bad values too: one redirect to
@@ -63,7 +63,7 @@ export default async function Page(props: Props) {
           </h1>
           <p className="tagline">豆瓣电影影讯，评分变化实时推送</p>
         </div>
-        <CityPicker cities={cities} current={city} />
+        <CityPicker cities={cities} current={city} view={view} />
       </header>
       <SWRConfig value={{ fallback: { [boardKey(city.slug)]: snapshot } }}>
         <LiveBoard city={city} initialView={view} />

@@ -3,16 +3,31 @@
 import { useRouter } from 'next/navigation';
 import { type KeyboardEvent, useEffect, useId, useMemo, useState, useTransition } from 'react';
 import type { City } from '@/lib/types';
-import { boardViewHref, parseBoardView } from './board-view';
+import {
+  type BoardView,
+  boardViewHref,
+  DEFAULT_BOARD_VIEW,
+  parseBoardView,
+  serializeBoardView,
+} from './board-view';
 import { findCities } from './find-cities';
 
 /**
  * A searchable city combobox (Chinese name or pinyin), hot cities first. Choosing a city navigates
  * to `/?city=<slug>` with the board's view (sort, filters), which renders that board and moves the
- * subscription. Without JavaScript it is a plain GET form (the city alone).
+ * subscription. Without JavaScript it is a plain GET form: the city, and the view the page was
+ * rendered with (`view`) in hidden fields.
  * https://www.w3.org/WAI/ARIA/apg/patterns/combobox/
  */
-export function CityPicker({ cities, current }: { cities: City[]; current: City | null }) {
+export function CityPicker({
+  cities,
+  current,
+  view = DEFAULT_BOARD_VIEW,
+}: {
+  cities: City[];
+  current: City | null;
+  view?: BoardView;
+}) {
   const router = useRouter();
   const [pending, startTransition] = useTransition();
   const [query, setQuery] = useState<string | null>(null);
@@ -123,6 +138,11 @@ export function CityPicker({ cities, current }: { cities: City[]; current: City 
         </div>
         {open && matches.length === 0 && <p className="city-none">没有找到这个城市</p>}
       </div>
+      {/* Only what the form submits without JavaScript: `choose` reads the address bar, which the board
+          keeps current. Defaults are left out, as in the board's URLs. */}
+      {[...serializeBoardView(view)].map(([name, value]) => (
+        <input key={name} type="hidden" name={name} value={value} />
+      ))}
       {pending && <span className="city-pending">切换中…</span>}
     </form>
   );

@@ -6,7 +6,7 @@ import type { BoardSnapshot, BoardUpdate, City } from '@/lib/types';
 import { arrangeMovies, resolveSort } from './arrange-movies';
 import { type BoardTab, BoardTabs, panelId, TABS, tabId } from './BoardTabs';
 import { boardKey } from './board-key';
-import { type BoardView, DEFAULT_BOARD_VIEW, isSameView } from './board-view';
+import { type BoardView, boardViewHref, DEFAULT_BOARD_VIEW, isSameView } from './board-view';
 import { ChangeAnnouncer } from './ChangeAnnouncer';
 import { createMovieFilter } from './create-movie-filter';
 import { detectBoardFollowEvents } from './detect-follow-events';
@@ -41,10 +41,11 @@ const LISTS: Record<BoardTab, 'nowPlaying' | 'upcoming' | 'left'> = {
  */
 export function LiveBoard({ city, initialView }: { city: City; initialView: BoardView }) {
   const { data: board } = useSWR<BoardSnapshot>(boardKey(city.slug), null);
-  const [view, changeView] = useBoardView({ city: city.slug, initial: initialView });
+  const { view, changeView, tabView } = useBoardView({ city: city.slug, initial: initialView });
   // The server cannot know the viewer's marks: until the page runs, the `mine` filter is not applied.
   const mine = useMine();
-  const marks = useHydrated() ? mine : null;
+  const hydrated = useHydrated();
+  const marks = hydrated ? mine : null;
   const [lastChange, setLastChange] = useState<{ city: string; at: string } | null>(null);
   const { cueStore, leavingStore, noteUpdate, clearCues } = useChangeCues();
   const { announcement, noteChanges, clearAnnouncement } = useChangeAnnouncer();
@@ -123,7 +124,12 @@ export function LiveBoard({ city, initialView }: { city: City; initialView: Boar
         />
       )}
       <div className="toolbar">
-        <BoardTabs active={tab} counts={counts} onSelect={(next) => changeView({ ...view, tab: next })} />
+        <BoardTabs
+          active={tab}
+          counts={counts}
+          hrefOf={(id) => boardViewHref({ city: city.slug, view: tabView(id) })}
+          onSelect={(id) => changeView(tabView(id))}
+        />
         <SortFilterBar
           city={city.slug}
           view={view}
@@ -135,11 +141,13 @@ export function LiveBoard({ city, initialView }: { city: City; initialView: Boar
         />
       </div>
       {TABS.filter(({ id }) => counts[id] > 0 || id !== 'left').map(({ id }) => (
+        // Tab panels once the tabs are a tablist (see BoardTabs); before, the links' target.
+        // biome-ignore lint/a11y/useAriaPropsSupportedByRole: aria-labelledby is set only with role="tabpanel" (both follow `hydrated`).
         <div
           key={id}
-          role="tabpanel"
+          role={hydrated ? 'tabpanel' : undefined}
           id={panelId(id)}
-          aria-labelledby={tabId(id)}
+          aria-labelledby={hydrated ? tabId(id) : undefined}
           hidden={id !== tab}
           className="panel"
         >

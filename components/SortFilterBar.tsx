@@ -27,8 +27,9 @@ const MINE: Record<BoardView['mine'], string> = {
 /**
  * Sort order and filters: score, region, the viewer's marks and a text over title, directors and
  * actors. A GET form, so without JavaScript 应用 submits it and the server renders the board it asks
- * for; with JavaScript each change applies at once (`onChange`). The trend sorts are offered only when
- * the board has trends (`trends`); the score fields hide on 即将上映, whose films have no score.
+ * for; with JavaScript each change applies at once (`onChange`). A tab offers only the sorts that mean
+ * something on its list, the trend sorts only when the board has trends (`isSortOffered`); the score
+ * fields hide on 即将上映, whose films have no score.
  */
 export function SortFilterBar({
   city,

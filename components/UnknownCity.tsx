@@ -1,8 +1,20 @@
 import type { City } from '@/lib/types';
+import type { BoardView } from './board-view';
 import { CityPicker } from './CityPicker';
 
 /** What `/?city=<something we do not know>` shows instead of a board. */
-export function UnknownCity({ input, cities, fallback }: { input: string; cities: City[]; fallback: City }) {
+export function UnknownCity({
+  input,
+  cities,
+  fallback,
+  view,
+}: {
+  input: string;
+  cities: City[];
+  fallback: City;
+  /** The board's view the URL asked for, if any: the city form carries it to the city chosen. */
+  view?: BoardView;
+}) {
   const shown = Array.from(input).slice(0, 40).join('');
   return (
     <main className="page">
@@ -15,7 +27,7 @@ export function UnknownCity({ input, cities, fallback }: { input: string; cities
         <p>
           <a href={`/?city=${fallback.slug}`}>回到{fallback.name}的影讯</a>，或者换一个城市：
         </p>
-        <CityPicker cities={cities} current={null} />
+        <CityPicker cities={cities} current={null} view={view} />
       </section>
     </main>
   );

@@ -1,7 +1,14 @@
 import { describe, expect, it } from 'vitest';
 import type { Movie } from '@/lib/types';
 import { makeMovie } from '@/test/make-movie';
-import { arrangeMovies, isSortOffered, resolveSort, type SortKey } from './arrange-movies';
+import {
+  arrangeMovies,
+  fitSortToTab,
+  isSortOffered,
+  resolveSort,
+  SORT_KEYS,
+  type SortKey,
+} from './arrange-movies';
 import { DEFAULT_BOARD_VIEW } from './board-view';
 import { createMovieFilter } from './create-movie-filter';
 
@@ -131,7 +138,27 @@ describe('isSortOffered', () => {
     expect(isSortOffered({ key: 'growth', category: 'upcoming', trends: true })).toBe(true);
     expect(isSortOffered({ key: 'move', category: 'nowplaying', trends: true })).toBe(true);
     expect(isSortOffered({ key: 'move', category: 'upcoming', trends: true })).toBe(false);
-    expect(isSortOffered({ key: 'score', category: 'upcoming', trends: false })).toBe(true);
+  });
+
+  it('offers no score and no votes on 即将上映, where Douban gives films neither', () => {
+    for (const trends of [false, true]) {
+      expect(isSortOffered({ key: 'score', category: 'upcoming', trends })).toBe(false);
+      expect(isSortOffered({ key: 'votes', category: 'upcoming', trends })).toBe(false);
+      expect(isSortOffered({ key: 'score', category: 'nowplaying', trends })).toBe(true);
+      expect(isSortOffered({ key: 'score', category: 'left', trends })).toBe(true);
+    }
+  });
+
+  it('offers no trend sort on 最近下映, whose trends ended when the films left', () => {
+    expect(isSortOffered({ key: 'growth', category: 'left', trends: true })).toBe(false);
+    expect(isSortOffered({ key: 'move', category: 'left', trends: true })).toBe(false);
+  });
+
+  it('offers Douban order and titles everywhere', () => {
+    for (const category of ['nowplaying', 'upcoming', 'left'] as const) {
+      expect(isSortOffered({ key: 'default', category, trends: false })).toBe(true);
+      expect(isSortOffered({ key: 'title', category, trends: false })).toBe(true);
+    }
   });
 
   it('offers 想看 and the release date for upcoming movies, votes for the others', () => {
@@ -146,6 +173,28 @@ describe('isSortOffered', () => {
   });
 });
 
+describe('fitSortToTab', () => {
+  it('keeps a sort where it means something, swaps votes and 想看, else takes Douban order', () => {
+    expect(fitSortToTab({ sort: 'score', tab: 'nowplaying' })).toBe('score');
+    expect(fitSortToTab({ sort: 'score', tab: 'upcoming' })).toBe('default');
+    expect(fitSortToTab({ sort: 'votes', tab: 'upcoming' })).toBe('wish');
+    expect(fitSortToTab({ sort: 'wish', tab: 'left' })).toBe('votes');
+    expect(fitSortToTab({ sort: 'release', tab: 'nowplaying' })).toBe('default');
+    expect(fitSortToTab({ sort: 'move', tab: 'upcoming' })).toBe('default');
+    // Trends are the board's, not the URL's: a trend sort fits its tab whatever the board holds.
+    expect(fitSortToTab({ sort: 'growth', tab: 'upcoming' })).toBe('growth');
+  });
+
+  it('always gives a sort the tab offers on a board with trends', () => {
+    for (const category of ['nowplaying', 'upcoming', 'left'] as const) {
+      for (const sort of SORT_KEYS) {
+        const key = fitSortToTab({ sort, tab: category });
+        expect(isSortOffered({ key, category, trends: true }), `${sort} on ${category}`).toBe(true);
+      }
+    }
+  });
+});
+
 describe('resolveSort', () => {
   it('shows the chosen sort where offered, votes and 想看 for each other, else Douban order', () => {
     expect(resolveSort({ key: 'score', category: 'nowplaying', trends: false })).toBe('score');
@@ -153,5 +202,6 @@ describe('resolveSort', () => {
     expect(resolveSort({ key: 'wish', category: 'nowplaying', trends: false })).toBe('votes');
     expect(resolveSort({ key: 'release', category: 'left', trends: true })).toBe('default');
     expect(resolveSort({ key: 'growth', category: 'nowplaying', trends: false })).toBe('default');
+    expect(resolveSort({ key: 'score', category: 'upcoming', trends: true })).toBe('default');
   });
 });

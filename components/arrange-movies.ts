@@ -10,9 +10,27 @@ export type SortKey = (typeof SORT_KEYS)[number];
 type SortTab = Movie['category'] | 'left';
 
 /**
- * Whether the sort control offers `key`: the trend sorts only on a board with trends (saved boards
- * and HISTORY=off have none, and would sort nothing), a score move only where movies have scores;
- * 想看 and the release date only for upcoming movies (the others have neither), votes for the others.
+ * The sorts that mean something on each tab, whatever the board holds; the trend sorts also need
+ * trends (see `isSortOffered`). Per sort:
+ * - `default`, `title`: every list has an order and titles (on 最近下映 the order is the latest exit).
+ * - `score`, `votes`: Douban rates films in cinemas only; an upcoming film has neither (the parser
+ *   sets both to null), so on 即将上映 they would sort nothing. 最近下映 keeps the scores the films had.
+ * - `wish`, `release`: Douban gives 想看 counts and release dates for upcoming films only.
+ * - `growth`: votes (or 想看) gained over the last day; a film that left has no last day.
+ * - `move`: a score move needs a score.
+ */
+const TAB_SORTS: Record<SortTab, readonly SortKey[]> = {
+  nowplaying: ['default', 'score', 'votes', 'title', 'growth', 'move'],
+  upcoming: ['default', 'wish', 'release', 'title', 'growth'],
+  left: ['default', 'score', 'votes', 'title'],
+};
+
+const TREND_SORTS: readonly SortKey[] = ['growth', 'move'];
+
+/**
+ * Whether the sort control offers `key` on a tab: where it means something (`TAB_SORTS`), and the
+ * trend sorts only on a board with trends (saved boards and HISTORY=off have none, and would sort
+ * nothing).
  */
 export function isSortOffered({
   key,
@@ -20,27 +38,31 @@ export function isSortOffered({
   trends,
 }: {
   key: SortKey;
-  /** The board's tab: 最近下映 (`left`) has no growth or move to sort by (its trends end when it left). */
   category: SortTab;
   trends: boolean;
 }): boolean {
-  if (key === 'growth') return trends && category !== 'left';
-  if (key === 'move') return trends && category === 'nowplaying';
-  if (key === 'wish' || key === 'release') return category === 'upcoming';
-  if (key === 'votes') return category !== 'upcoming';
-  return true;
+  return TAB_SORTS[category].includes(key) && (trends || !TREND_SORTS.includes(key));
 }
 
 /**
- * The sort a tab shows for the one chosen: itself where offered; votes and 想看 stand for each other
- * (the count of people who care, on either list); else Douban's order. The choice itself is kept, so
- * going back to its tab brings it back.
+ * The sort a tab takes for `sort`: itself where it means something there; votes and 想看 stand for
+ * each other (the count of people who care, on either list); else Douban's order. The URL's view is
+ * read through it, so a sort that does nothing on its tab is never in a canonical URL.
+ */
+export function fitSortToTab({ sort, tab }: { sort: SortKey; tab: SortTab }): SortKey {
+  if (TAB_SORTS[tab].includes(sort)) return sort;
+  if (sort === 'votes' && tab === 'upcoming') return 'wish';
+  if (sort === 'wish' && tab !== 'upcoming') return 'votes';
+  return 'default';
+}
+
+/**
+ * The sort a tab shows for the one chosen (`fitSortToTab`), and Douban's order for a trend sort on a
+ * board without trends: that one stays in the URL, as the board may have trends again on reload.
  */
 export function resolveSort({ key, category, trends }: { key: SortKey; category: SortTab; trends: boolean }) {
-  if (isSortOffered({ key, category, trends })) return key;
-  if (key === 'votes' && category === 'upcoming') return 'wish';
-  if (key === 'wish' && category !== 'upcoming') return 'votes';
-  return 'default';
+  const fitted = fitSortToTab({ sort: key, tab: category });
+  return isSortOffered({ key: fitted, category, trends }) ? fitted : 'default';
 }
 
 export interface ArrangedMovie {

@@ -1,5 +1,5 @@
 import * as z from 'zod/mini';
-import { SORT_KEYS } from './arrange-movies';
+import { fitSortToTab, SORT_KEYS, type SortKey } from './arrange-movies';
 
 // No `server-only`: the page parses its search parameters with this schema, the board parses the
 // address bar with it after back/forward, and both write it back the same way.
@@ -59,14 +59,64 @@ export type BoardView = z.infer<typeof boardViewSchema>;
 
 export const DEFAULT_BOARD_VIEW: BoardView = boardViewSchema.parse({});
 
-/** The view from a page's `searchParams` or an address bar's query; never throws. */
+/**
+ * The view from a page's `searchParams` or an address bar's query; never throws. A sort that means
+ * nothing on the view's tab is read as the one that tab takes for it (`fitSortToTab`): `?tab=upcoming&sort=score`
+ * is 即将上映 in Douban's order, and its canonical URL leaves the sort out.
+ */
 export function parseBoardView(
   input: URLSearchParams | Record<string, string | string[] | undefined>,
 ): BoardView {
-  if (!(input instanceof URLSearchParams)) return boardViewSchema.parse(input);
-  const record: Record<string, string> = {};
-  for (const [key, value] of input) record[key] ??= value;
-  return boardViewSchema.parse(record);
+  let view: BoardView;
+  if (input instanceof URLSearchParams) {
+    const record: Record<string, string> = {};
+    for (const [key, value] of input) record[key] ??= value;
+    view = boardViewSchema.parse(record);
+  } else {
+    view = boardViewSchema.parse(input);
+  }
+  return { ...view, sort: fitSortToTab({ sort: view.sort, tab: view.tab }) };
+}
+
+/** The sort the viewer last chose on each tab while the page runs (see `viewOfTab`). */
+export type ChosenSorts = Partial<Record<BoardView['tab'], SortKey>>;
+
+/**
+ * The chosen sorts once the board goes from `before` (null: the view the page opened with) to `after`:
+ * a sort changed on a tab, or the one the URL opened with, is that tab's choice. A tab switched to
+ * only took what the other tab had, as far as it could, and Douban's order in the URL is no more than
+ * the default: neither is a choice, so a sort chosen later on another tab still travels there.
+ */
+export function rememberSort({
+  chosen,
+  before,
+  after,
+}: {
+  chosen: ChosenSorts;
+  before: BoardView | null;
+  after: BoardView;
+}): ChosenSorts {
+  const changed = before ? before.tab === after.tab && before.sort !== after.sort : after.sort !== 'default';
+  return changed ? { ...chosen, [after.tab]: after.sort } : chosen;
+}
+
+/**
+ * The view a tab's link opens from this one: the same filters, and the sort last chosen on that tab
+ * (`chosen`; the page remembers it while it runs, the server knows none), else this view's sort as
+ * that tab takes it. So 评分 on 正在上映, a look at 即将上映 (Douban's order: nothing has a score there)
+ * and back brings 评分 back with JavaScript; without it the links carry only what the URL holds.
+ */
+export function viewOfTab({
+  view,
+  tab,
+  chosen = {},
+}: {
+  view: BoardView;
+  tab: BoardView['tab'];
+  chosen?: ChosenSorts;
+}): BoardView {
+  if (tab === view.tab) return view;
+  return { ...view, tab, sort: fitSortToTab({ sort: chosen[tab] ?? view.sort, tab }) };
 }
 
 /**

@@ -61,6 +61,24 @@ test('the board has no serious accessibility violations', async ({ page }) => {
   await expectNoSeriousViolations(page, 'the 即将上映 tab', '#panel-upcoming');
 });
 
+test('the tabs and the filter form as the server renders them, for a page without JavaScript, have none either', async ({
+  page,
+}) => {
+  // axe runs inside the page, so JavaScript stays on: the page's own scripts are taken out instead.
+  await page.route(
+    (url) => url.pathname === '/',
+    async (route) => {
+      const response = await route.fetch();
+      const html = (await response.text()).replace(/<script\b[\s\S]*?<\/script>/g, '');
+      await route.fulfill({ response, body: html });
+    },
+  );
+  await page.goto('/?city=shanghai&tab=upcoming&region=cn');
+  await expect(page.getByRole('link', { name: /即将上映/ })).toHaveAttribute('aria-current', 'page');
+  await expect(page.getByRole('tab')).toHaveCount(0);
+  await expectNoSeriousViolations(page, 'the board without JavaScript', '.toolbar');
+});
+
 test('cards with change cues (up, down, new) and marks have none either', async ({ page, request }) => {
   await openBoard(page);
   await commandFake(request, {

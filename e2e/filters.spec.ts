@@ -25,10 +25,74 @@ test.describe('without JavaScript', () => {
 
   test('the tab lives in the URL: 即将上映, 华语, by 想看', async ({ page }) => {
     await page.goto('/?city=shanghai&tab=upcoming&region=cn&sort=wish');
-    await expect(page.getByRole('tab', { name: /即将上映/ })).toHaveAttribute('aria-selected', 'true');
+    await expect(page.getByRole('link', { name: /即将上映/ })).toHaveAttribute('aria-current', 'page');
     expect(await titles(page)).toEqual(['孤星计划', '小倩', '盛极一时的爱情', '今年二十二', '出不去的房间']);
     // 即将上映 has no scores: the score fields are hidden there.
     await expect(page.getByLabel('最低评分')).toBeHidden();
+  });
+
+  test('the tabs are links to the view on their list, and the city form keeps the view', async ({ page }) => {
+    await page.goto('/?city=shanghai&region=cn&sort=score');
+    const cards = page.getByTestId('movie-card');
+    const nowPlaying = page.getByRole('link', { name: /正在上映/ });
+    const upcoming = page.getByRole('link', { name: /即将上映/ });
+    // Without JavaScript arrow keys cannot move between tabs: plain links, every one a tab stop.
+    await expect(page.getByRole('tab')).toHaveCount(0);
+    await expect(page.getByRole('navigation', { name: '影片列表' })).toBeVisible();
+    await expect(nowPlaying).toHaveAttribute('aria-current', 'page');
+    await expect(upcoming).not.toHaveAttribute('aria-current');
+    await expect(upcoming).not.toHaveAttribute('tabindex');
+    // The filters go along; 评分 means nothing on 即将上映 (no film there has a score) and stays behind.
+    await expect(upcoming).toHaveAttribute('href', '/?city=shanghai&tab=upcoming&region=cn');
+    await expect(nowPlaying).toHaveAttribute('href', '/?city=shanghai&sort=score&region=cn');
+
+    await upcoming.click();
+    await expect(page).toHaveURL(/\/\?city=shanghai&tab=upcoming&region=cn$/);
+    await expect(upcoming).toHaveAttribute('aria-current', 'page');
+    await expect(cards).toHaveCount(5);
+    await expect(cards.getByTestId('movie-score')).toHaveCount(0);
+    // Nothing in the page remembers the score it left: back on 正在上映 in Douban's order.
+    await nowPlaying.click();
+    await expect(page).toHaveURL(/\/\?city=shanghai&region=cn$/);
+    await expect(cards).toHaveCount(45);
+
+    await page.getByRole('link', { name: /即将上映/ }).click();
+    await expect(page).toHaveURL(/\/\?city=shanghai&tab=upcoming&region=cn$/);
+    const input = page.getByTestId('city-picker').getByRole('combobox');
+    await input.fill('上饶');
+    await input.press('Enter');
+    await expect(page).toHaveURL(/\/\?city=shangrao&tab=upcoming&region=cn$/);
+    await expect(page.getByRole('heading', { level: 1 })).toContainText('上饶');
+    await expect(page.getByRole('link', { name: /即将上映/ })).toHaveAttribute('aria-current', 'page');
+  });
+
+  test('a tab offers only the sorts that mean something on its list; a URL asking another is redirected', async ({
+    page,
+  }) => {
+    const sorts = () => page.getByLabel('排序').locator('option').allTextContents();
+    await page.goto('/?city=shanghai');
+    expect(await sorts()).toEqual(expect.arrayContaining(['豆瓣默认', '评分', '评价人数', '片名']));
+    expect(await sorts()).not.toContain('想看人数');
+    expect(await sorts()).not.toContain('上映日期');
+    await page.goto('/?city=shanghai&tab=upcoming');
+    expect(await sorts()).toEqual(expect.arrayContaining(['豆瓣默认', '想看人数', '上映日期', '片名']));
+    expect(await sorts()).not.toContain('评分');
+    expect(await sorts()).not.toContain('评价人数');
+
+    // One redirect, to the view as the tab takes it: Douban's order for 评分, 想看 for votes.
+    const scored = await page.request.get('/?city=shanghai&tab=upcoming&sort=score&region=cn', {
+      maxRedirects: 0,
+    });
+    expect(scored.status()).toBe(307);
+    expect(scored.headers().location).toBe('/?city=shanghai&tab=upcoming&region=cn');
+    const byVotes = await page.request.get('/?city=shanghai&tab=upcoming&sort=votes', { maxRedirects: 0 });
+    expect(byVotes.headers().location).toBe('/?city=shanghai&tab=upcoming&sort=wish');
+    const released = await page.request.get('/?city=shanghai&sort=release', { maxRedirects: 0 });
+    expect(released.headers().location).toBe('/?city=shanghai');
+
+    await page.goto('/?city=shanghai&tab=upcoming&sort=score');
+    await expect(page).toHaveURL(/\/\?city=shanghai&tab=upcoming$/);
+    await expect(page.getByLabel('排序')).toHaveValue('default');
   });
 
   test('the form applies the filters through the server, at the short URL the board writes', async ({
@@ -133,27 +197,27 @@ test.describe('with JavaScript', () => {
     await page.getByLabel('排序').selectOption({ label: '想看人数' });
     await page.getByRole('tab', { name: /正在上映/ }).click();
     await page.getByLabel('地区').selectOption({ label: '华语' });
-    await expect(page).toHaveURL(/\/\?city=shanghai&sort=wish&region=cn$/);
-    // 想看 stands for votes on 正在上映.
+    // 想看 stands for votes on 正在上映, where no sort was chosen.
+    await expect(page).toHaveURL(/\/\?city=shanghai&sort=votes&region=cn$/);
     await expect(page.getByLabel('排序')).toHaveValue('votes');
     await expect(cards).toHaveCount(45);
 
     const input = page.getByTestId('city-picker').getByRole('combobox');
     await input.fill('上饶');
     await page.getByRole('option', { name: /上饶/ }).click();
-    await expect(page).toHaveURL(/\/\?city=shangrao&sort=wish&region=cn$/);
+    await expect(page).toHaveURL(/\/\?city=shangrao&sort=votes&region=cn$/);
     await expect(cards).toHaveCount(16);
     await page.getByLabel('地区').selectOption({ label: '外语' });
-    await expect(page).toHaveURL(/\/\?city=shangrao&sort=wish&region=intl$/);
+    await expect(page).toHaveURL(/\/\?city=shangrao&sort=votes&region=intl$/);
     await expect(cards).toHaveCount(5);
 
     await page.goBack();
-    await expect(page).toHaveURL(/\/\?city=shanghai&sort=wish&region=cn$/);
+    await expect(page).toHaveURL(/\/\?city=shanghai&sort=votes&region=cn$/);
     await expect(page.getByRole('heading', { level: 1 })).toContainText('上海');
     await expect(cards).toHaveCount(45);
     await expect(page.getByLabel('地区')).toHaveValue('cn');
     await page.goForward();
-    await expect(page).toHaveURL(/\/\?city=shangrao&sort=wish&region=intl$/);
+    await expect(page).toHaveURL(/\/\?city=shangrao&sort=votes&region=intl$/);
     await expect(cards).toHaveCount(5);
     await expect(page.getByLabel('地区')).toHaveValue('intl');
   });
@@ -168,8 +232,49 @@ test.describe('with JavaScript', () => {
       '皇后乐队蒙特利尔现场演唱会',
       '波提切利，佛罗伦萨和美第奇家族',
     ]);
+    // Release dates are the upcoming films' alone: 正在上映 in Douban's order.
     await page.getByRole('tab', { name: /正在上映/ }).click();
-    await expect(page).toHaveURL(/\/\?city=shanghai&sort=release&region=intl$/);
+    await expect(page).toHaveURL(/\/\?city=shanghai&region=intl$/);
     await expect(page.getByTestId('movie-card')).toHaveCount(40);
+  });
+
+  test('a tab link switches in place, offers its own sorts and brings back the sort chosen on its tab', async ({
+    page,
+  }) => {
+    await openBoard(page, '/?city=shanghai');
+    const requests: string[] = [];
+    page.on('request', (request) => {
+      if (request.resourceType() === 'document' || request.headers().rsc) requests.push(request.url());
+    });
+    const sort = page.getByLabel('排序');
+    const nowPlaying = page.getByRole('tab', { name: /正在上映/ });
+    const upcoming = page.getByRole('tab', { name: /即将上映/ });
+    await sort.selectOption({ label: '评分' });
+    await expect(page).toHaveURL(/\/\?city=shanghai&sort=score$/);
+    // Each tab's link is the view a click shows.
+    await expect(upcoming).toHaveAttribute('href', '/?city=shanghai&tab=upcoming');
+
+    await upcoming.click();
+    await expect(page).toHaveURL(/\/\?city=shanghai&tab=upcoming$/);
+    await expect(upcoming).toHaveAttribute('aria-selected', 'true');
+    await expect(sort).toHaveValue('default');
+    expect(await sort.locator('option').allTextContents()).not.toContain('评分');
+    await expect(nowPlaying).toHaveAttribute('href', '/?city=shanghai&sort=score');
+
+    await nowPlaying.click();
+    await expect(page).toHaveURL(/\/\?city=shanghai&sort=score$/);
+    await expect(sort).toHaveValue('score');
+    await expect(page.getByTestId('movie-card').first().getByRole('heading')).toHaveText('背靠背，脸对脸');
+    expect(requests, 'switched in place, no navigation').toEqual([]);
+
+    // A modified click is the browser's: the view opens in a new tab, this one stays.
+    const [opened] = await Promise.all([
+      page.context().waitForEvent('page'),
+      upcoming.click({ modifiers: ['ControlOrMeta'] }),
+    ]);
+    await expect(opened).toHaveURL(/\/\?city=shanghai&tab=upcoming$/);
+    await expect(page).toHaveURL(/\/\?city=shanghai&sort=score$/);
+    await expect(nowPlaying).toHaveAttribute('aria-selected', 'true');
+    await opened.close();
   });
 });

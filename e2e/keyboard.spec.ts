@@ -38,10 +38,16 @@ test('the tabs work from the keyboard, and upcoming cards show 想看 instead of
   await page.keyboard.press('Home');
   await expect(nowPlaying).toHaveAttribute('aria-selected', 'true');
 
+  // The tabs are links: Enter follows them (switched in place), Space selects as a tab's does.
   await upcoming.focus();
   await page.keyboard.press('Enter');
   await expect(upcoming).toHaveAttribute('aria-selected', 'true');
   await expect(cards).toHaveCount(10);
+  await nowPlaying.focus();
+  await page.keyboard.press('Space');
+  await expect(nowPlaying).toHaveAttribute('aria-selected', 'true');
+  await expect(cards).toHaveCount(85);
+  await expect(page).toHaveURL(/\/\?city=shanghai$/);
 });
 
 test('sorting and filtering', async ({ page }) => {
@@ -114,7 +120,7 @@ test('every control of the board and the film page is reached with Tab and visib
   const board = await tabThroughEveryControl(page);
   expect(board).toEqual([
     expect.stringMatching(/^input\[role=combobox\]/),
-    expect.stringMatching(/^button\[role=tab\] “正在上映/),
+    expect.stringMatching(/^a\[role=tab\] “正在上映/),
     expect.stringMatching(/^select/),
     expect.stringMatching(/^select “不限/),
     expect.stringMatching(/^input/),

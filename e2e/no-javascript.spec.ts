@@ -15,7 +15,7 @@ test('the server renders all 85 now-playing cards of shanghai, with titles', asy
   await expect(cards.first().getByTestId('movie-score')).toHaveText('9.1');
   const titles = await cards.getByRole('heading').allTextContents();
   expect(titles.filter((title) => title.trim() !== '')).toHaveLength(85);
-  await expect(page.getByRole('tab', { name: /正在上映/ })).toHaveAttribute('aria-selected', 'true');
+  await expect(page.getByRole('link', { name: /正在上映/ })).toHaveAttribute('aria-current', 'page');
   await expect(page.getByTestId('status-line')).toBeVisible();
 });
 
