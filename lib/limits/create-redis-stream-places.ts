@@ -9,7 +9,9 @@ import {
   WHOLE,
   writePlacesScript,
 } from './stream-place-scripts';
+import type { StreamPlaces } from './stream-places';
 
+/** The scripts, by the name each is called by on the connection (see `defineCommand` below). */
 const scripts = {
   takePlace: takePlaceScript,
   givePlace: givePlaceScript,
@@ -17,8 +19,6 @@ const scripts = {
   writePlaces: writePlacesScript,
 };
 type Arg = string | number;
-
-import type { StreamPlaces } from './stream-places';
 
 /**
  * The cluster's stream places on Redis. Each instance keeps its places in a hash of its own
