@@ -3,6 +3,7 @@ import { randomBytes } from 'node:crypto';
 import { hostname } from 'node:os';
 import Redis, { type RedisOptions } from 'ioredis';
 import { logEvent } from '@/lib/log';
+import { redisRetryStrategy } from '@/lib/redis/open-command-connection';
 import type { Bus, BusMessage, BusState, Lease, StoredBoard } from './bus';
 import { BadBusMessage, parseBusMessage } from './parse-bus-message';
 import { parseFailures } from './parse-failures';
@@ -40,8 +41,7 @@ export function createRedisBus({
   const options: RedisOptions = {
     connectTimeout: 2_000,
     maxRetriesPerRequest: 1,
-    retryStrategy: (times) =>
-      Math.round(Math.min(100 * 2 ** Math.min(times, 6), 5_000) * (0.5 + Math.random() / 2)),
+    retryStrategy: redisRetryStrategy,
   };
   // Commands fail at once while disconnected (the caller serves what it has); subscriptions wait.
   // A Redis that stops answering without closing the socket must not hang requests either.

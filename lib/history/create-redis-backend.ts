@@ -1,6 +1,5 @@
 import 'server-only';
-import Redis from 'ioredis';
-import { logEvent } from '@/lib/log';
+import { openCommandConnection } from '@/lib/redis/open-command-connection';
 import type { Movie } from '@/lib/types';
 import { createReplyReader } from './create-reply-reader';
 import { decodeCard, encodeCard } from './film-card';
@@ -36,25 +35,9 @@ export function createRedisBackend({ url, prefix }: { url: string; prefix: strin
     started: (city: string) => `${base}started:${city}`,
     seen: `${base}seen`,
   };
-  // As the bus's command connection: calls fail at once while Redis is away (the caller decides
-  // what a poll does without its history), and a Redis that stops answering hangs no call.
-  const redis = new Redis(url, {
-    connectTimeout: TIMEOUT_MS,
-    maxRetriesPerRequest: 1,
-    enableOfflineQueue: false,
-    commandTimeout: TIMEOUT_MS,
-    retryStrategy: (times) =>
-      Math.round(Math.min(100 * 2 ** Math.min(times, 6), 5_000) * (0.5 + Math.random() / 2)),
-  });
-  redis.on('error', (error: Error) => logEvent('debug', 'redis-error', { error: error.message }));
-  // The first calls may come while the connection is still being opened: they wait for it, a while.
-  const opened = new Promise<void>((resolve) => {
-    const timer = setTimeout(resolve, TIMEOUT_MS);
-    timer.unref();
-    redis.once('ready', () => {
-      clearTimeout(timer);
-      resolve();
-    });
+  const { redis, opened } = openCommandConnection(url, {
+    connectTimeoutMs: TIMEOUT_MS,
+    commandTimeoutMs: TIMEOUT_MS,
   });
   const pipeline = async (commands: Command[]) => {
     await opened;

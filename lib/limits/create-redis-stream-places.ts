@@ -1,7 +1,7 @@
 import 'server-only';
-import Redis from 'ioredis';
-import { logEvent, logThrottled } from '@/lib/log';
+import { logThrottled } from '@/lib/log';
 import type { Metrics } from '@/lib/metrics/metrics';
+import { openCommandConnection } from '@/lib/redis/open-command-connection';
 import {
   givePlaceScript,
   renewPlacesScript,
@@ -51,17 +51,8 @@ export function createRedisStreamPlaces({
   // One hash tag for every key: a script's keys must share a slot wherever Redis is sharded.
   const instancesKey = `${prefix}{places}:instances`;
   const placesKey = (name: string) => `${prefix}{places}:of:${name}`;
-  // As the bus's command connection: calls fail at once while Redis is away, and a Redis that stops
-  // answering holds no stream's admission for more than a second.
-  const redis = new Redis(url, {
-    connectTimeout: 2_000,
-    maxRetriesPerRequest: 1,
-    enableOfflineQueue: false,
-    commandTimeout: 1_000,
-    retryStrategy: (times) =>
-      Math.round(Math.min(100 * 2 ** Math.min(times, 6), 5_000) * (0.5 + Math.random() / 2)),
-  });
-  redis.on('error', (error: Error) => logEvent('debug', 'redis-error', { error: error.message }));
+  // A Redis that stops answering holds no stream's admission for more than a second.
+  const { redis, opened } = openCommandConnection(url, { connectTimeoutMs: 2_000, commandTimeoutMs: 1_000 });
   // Sent by their SHA (EVALSHA, the text only when Redis does not have it yet): a script's ~1 KB on
   // every stream opened and closed is bandwidth, which a hosted Redis bills.
   for (const [name, lua] of Object.entries(scripts)) redis.defineCommand(name, { lua });
@@ -69,16 +60,6 @@ export function createRedisStreamPlaces({
     keyof typeof scripts,
     (keys: number, ...args: Arg[]) => Promise<unknown>
   >;
-  // The first streams may come while the connection is still being opened: they wait for it, a while.
-  const opened = new Promise<void>((resolve) => {
-    const timer = setTimeout(resolve, 2_000);
-    timer.unref();
-    redis.once('ready', () => {
-      clearTimeout(timer);
-      resolve();
-    });
-  });
-
   /** This process's places per client key: what this instance's hash in Redis must say. */
   const held = new Map<string, number>();
   /** The other instances last seen live, whose hashes a take passes to the script. */
